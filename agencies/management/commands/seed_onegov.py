@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from agencies.seeding import seed_demo, seed_onegov
+
+
+class Command(BaseCommand):
+    help = "Load the public OneGov catalog, the Llama model versions and the 24 CFO Act agencies (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Also add demo users, onboardings and deployments.")
+
+    def handle(self, *args, demo: bool = False, **options):
+        report = seed_onegov()
+        if report.changed:
+            summary = ", ".join(f"{count} {label}" for label, count in sorted(report.created.items()))
+            self.stdout.write(f"Seeded: {summary}.")
+        else:
+            self.stdout.write("The OneGov catalog is already up to date; nothing changed.")
+        if demo:
+            self.stdout.write("Demo users (sign in at /accounts/login/):")
+            for username, role, password in seed_demo():
+                self.stdout.write(f"  {username:<14} {role:<15} password: {password}")

@@ -1,0 +1,184 @@
+"""Loading the public OneGov catalog and the CFO Act agencies, idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from agencies import seed_data
+from agencies.models import Agency, Deployment, Onboarding, Role, User
+from agencies.services import offering_change_status, onboarding_request, onboarding_transition
+from catalog.models import Agreement, ModelVersion, Offering, Vendor
+from compliance.audit import audit_record
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, was_created: bool) -> None:
+        if was_created:
+            self.created[label] = self.created.get(label, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+def _sync(model, lookup: dict, values: dict, report: SeedReport, label: str):
+    """Create the row, or bring an existing one back to the reference values (saving only if they differ)."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created:
+        stale = {name: value for name, value in values.items() if getattr(obj, name) != value}
+        if stale:
+            for name, value in stale.items():
+                setattr(obj, name, value)
+            obj.save()
+            report.count(f"{label} updated", True)
+    report.count(label, created)
+    return obj
+
+
+@transaction.atomic
+def seed_onegov() -> SeedReport:
+    """1. Agencies. 2. Vendors, offerings, agreements and their status history. 3. Llama model versions."""
+    report = SeedReport()
+    for name, abbreviation, cgac in seed_data.CFO_ACT_AGENCIES:
+        _sync(
+            Agency,
+            {"abbreviation": abbreviation},
+            {"name": name, "cgac_code": cgac, "is_cfo_act": True},
+            report,
+            "agencies",
+        )
+    for vendor_name in seed_data.VENDORS_TERMS_NOT_CONFIRMED:
+        _sync(Vendor, {"name": vendor_name}, {}, report, "vendors")
+    for spec in seed_data.OFFERINGS:
+        _seed_offering(spec, report)
+    _seed_llama_versions(report)
+    if report.changed:
+        audit_record(actor=None, action="catalog.seeded", object_type="seed", after=report.created)
+    return report
+
+
+def _seed_offering(spec: dict, report: SeedReport) -> None:
+    vendor = _sync(Vendor, {"name": spec["vendor"]}, {}, report, "vendors")
+    terms = spec["agreement"]
+    offering, created = Offering.objects.get_or_create(
+        slug=spec["slug"],
+        defaults={
+            "vendor": vendor,
+            "name": spec["name"],
+            "kind": spec["kind"],
+            "description": spec["description"],
+            "allowed_licenses": spec.get("allowed_licenses", []),
+            "fedramp_level": Offering.FedRAMP.NOT_APPLICABLE
+            if spec["kind"] == "open_weight"
+            else Offering.FedRAMP.NOT_RECORDED,
+        },
+    )
+    report.count("offerings", created)
+    _sync(
+        Agreement,
+        {"offering": offering, "title": terms["title"]},
+        {k: v for k, v in terms.items() if k != "title"},
+        report,
+        "agreements",
+    )
+    if created:
+        offering_change_status(
+            actor=None,
+            offering=offering,
+            to_status=Offering.Status.APPROVED,
+            reason="OneGov agreement announced.",
+            effective_on=terms["announced_on"] or dt.date(2025, 4, 1),
+            source_url=terms["source_url"],
+        )
+        for change in spec.get("history", []):
+            offering_change_status(actor=None, offering=offering, **change)
+
+
+def _seed_llama_versions(report: SeedReport) -> None:
+    offering = Offering.objects.get(slug="meta-llama")
+    for family, license_id, released, repos in seed_data.LLAMA_FAMILIES:
+        for repo_id, parameters in repos:
+            _sync(
+                ModelVersion,
+                {"repo_id": repo_id, "revision": "main"},
+                {
+                    "offering": offering,
+                    "name": f"{family}: {repo_id.split('/', 1)[1]}",
+                    "declared_license": license_id,
+                    "parameter_count": parameters,
+                    "release_date": released,
+                },
+                report,
+                "model versions",
+            )
+
+
+DEMO_USERS = [
+    ("gsa.officer", Role.GSA_OFFICER, None, "demo-gsa-officer-pass"),
+    ("va.officer", Role.AGENCY_OFFICER, "VA", "demo-va-officer-pass"),
+    ("doe.officer", Role.AGENCY_OFFICER, "DOE", "demo-doe-officer-pass"),
+    ("auditor", Role.AUDITOR, None, "demo-auditor-pass"),
+]
+
+
+@transaction.atomic
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Demo users (one per role, two agencies) and a few onboardings and deployments to look at."""
+    credentials = []
+    for username, role, abbreviation, password in DEMO_USERS:
+        agency = Agency.objects.get(abbreviation=abbreviation) if abbreviation else None
+        user, created = User.objects.get_or_create(username=username, defaults={"role": role, "agency": agency})
+        if created:
+            user.set_password(password)
+            user.save()
+        shown = password if user.check_password(password) else "(changed since seeding)"
+        credentials.append((username, str(Role(role).label), shown))
+    gsa = User.objects.get(username="gsa.officer")
+    va_officer = User.objects.get(username="va.officer")
+    doe_officer = User.objects.get(username="doe.officer")
+    va, doe = Agency.objects.get(abbreviation="VA"), Agency.objects.get(abbreviation="DOE")
+    llama = Offering.objects.get(slug="meta-llama")
+    if not Onboarding.objects.filter(agency=va, offering=llama).exists():
+        onboarding = onboarding_request(
+            actor=va_officer,
+            agency=va,
+            offering=llama,
+            purpose="Summarize claims correspondence inside the VA enclave.",
+            no_training_on_agency_data=True,
+            data_portability=True,
+            ato_granted_on=dt.date(2025, 11, 3),
+            ato_expires_on=dt.date(2028, 11, 2),
+        )
+        onboarding_transition(actor=gsa, onboarding=onboarding, action="review", reason="Demo review.")
+        onboarding_transition(actor=gsa, onboarding=onboarding, action="approve", reason="Contract facts in order.")
+        onboarding_transition(actor=va_officer, onboarding=onboarding, action="activate", reason="ATO granted.")
+        version = ModelVersion.objects.get(repo_id="meta-llama/Llama-3.2-1B-Instruct")
+        root = Path(settings.MODEL_ROOTS[0])
+        Deployment.objects.create(
+            agency=va,
+            model_version=version,
+            onboarding=onboarding,
+            name="claims-summarizer",
+            storage_path=str(root / "va" / "Llama-3.2-1B-Instruct"),
+            created_by=va_officer,
+        )
+    chatgpt = Offering.objects.get(slug="openai-chatgpt-enterprise")
+    if not Onboarding.objects.filter(agency=doe, offering=chatgpt).exists():
+        onboarding_request(
+            actor=doe_officer,
+            agency=doe,
+            offering=chatgpt,
+            purpose="Drafting and summarizing unclassified lab reports.",
+            contract_number="47QTCA25D0001",
+            no_training_on_agency_data=True,
+            data_portability=None,
+        )
+    return credentials

@@ -1,0 +1,347 @@
+"""Writes for agencies: users, onboarding requests and transitions, offering withdrawals, deployments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
+from catalog.models import Offering, OfferingStatusChange
+from compliance.audit import audit_record, audited_save, snapshot
+
+State = Onboarding.State
+AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
+GSA_ONLY = frozenset({Role.GSA_OFFICER})
+
+REASON_REQUIRED = "Give a reason for this step; it is kept in the onboarding's history."
+OTHER_AGENCY = "This record belongs to another agency."
+OFFERING_NOT_AVAILABLE = "{offering} is {status}: it cannot be requested or used."
+
+
+class ServiceError(Exception):
+    """A request that the rules refuse, with a message for the person who asked and a stable code."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class PermissionRefused(ServiceError):
+    code = "permission_denied"
+
+
+class TransitionRefused(ServiceError):
+    code = "transition_refused"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    verb: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", frozenset({State.DRAFT}), State.REQUESTED, AGENCY_ROLES, "submitted"),
+        Transition("review", frozenset({State.REQUESTED}), State.UNDER_REVIEW, GSA_ONLY, "taken under review"),
+        Transition("approve", frozenset({State.UNDER_REVIEW}), State.APPROVED, GSA_ONLY, "approved"),
+        Transition("reject", frozenset({State.REQUESTED, State.UNDER_REVIEW}), State.REJECTED, GSA_ONLY, "rejected"),
+        Transition("activate", frozenset({State.APPROVED, State.SUSPENDED}), State.ACTIVE, AGENCY_ROLES, "activated"),
+        Transition("suspend", frozenset({State.ACTIVE}), State.SUSPENDED, GSA_ONLY, "suspended"),
+        Transition(
+            "offboard",
+            frozenset({State.APPROVED, State.ACTIVE, State.SUSPENDED}),
+            State.OFFBOARDED,
+            AGENCY_ROLES,
+            "offboarded",
+        ),
+    )
+}
+
+
+def _require_agency_access(actor: User, agency_id: int) -> None:
+    if actor.is_gsa_officer:
+        return
+    if not actor.is_agency_officer:
+        raise PermissionRefused("Only GSA officers and the agency's own officers may do this.")
+    if actor.agency_id != agency_id:
+        raise PermissionRefused(OTHER_AGENCY, code="not_found")
+
+
+def user_create(
+    *, username: str, password: str, role: str, agency: Agency | None = None, email: str = "", actor=None
+) -> User:
+    """Create a user with a role (and an agency for agency officers), validating the password."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if role not in Role.values:
+        raise ServiceError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.", field="role")
+    if role == Role.AGENCY_OFFICER and agency is None:
+        raise ServiceError("An agency officer needs an agency.", field="agency")
+    user = User(username=username, email=email, role=role, agency=agency if role == Role.AGENCY_OFFICER else None)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save()
+        audit_record(actor=actor, action="user.created", obj=user, after=snapshot(user, exclude=("password",)))
+    return user
+
+
+def onboarding_request(
+    *,
+    actor: User,
+    agency: Agency,
+    offering: Offering,
+    purpose: str,
+    contract_number: str = "",
+    no_training_on_agency_data: bool | None = None,
+    data_portability: bool | None = None,
+    ato_granted_on: dt.date | None = None,
+    ato_expires_on: dt.date | None = None,
+    submit: bool = True,
+) -> Onboarding:
+    """Record an agency's request for an offering, submitted for GSA review unless kept as a draft."""
+    _require_agency_access(actor, agency.pk)
+    if offering.status != Offering.Status.APPROVED:
+        raise ServiceError(
+            OFFERING_NOT_AVAILABLE.format(offering=offering, status=offering.get_status_display().lower()),
+            field="offering",
+        )
+    if not purpose.strip():
+        raise ServiceError("Say what the agency will use the offering for.", field="purpose")
+    onboarding = Onboarding(
+        agency=agency,
+        offering=offering,
+        purpose=purpose.strip(),
+        contract_number=contract_number,
+        no_training_on_agency_data=no_training_on_agency_data,
+        data_portability=data_portability,
+        ato_granted_on=ato_granted_on,
+        ato_expires_on=ato_expires_on,
+        requested_by=actor,
+    )
+    onboarding.full_clean(validate_constraints=False)
+    with transaction.atomic():
+        if (
+            Onboarding.objects.filter(agency=agency, offering=offering)
+            .exclude(state__in=Onboarding.CLOSED_STATES)
+            .exists()
+        ):
+            raise ServiceError(f"{agency.abbreviation} already has an open onboarding to {offering}.", code="conflict")
+        onboarding.save()
+        audit_record(actor=actor, action="onboarding.created", obj=onboarding, after=snapshot(onboarding))
+        if submit:
+            onboarding = _apply_transition(
+                onboarding, TRANSITIONS["submit"], actor=actor, reason="Requested by the agency."
+            )
+    return onboarding
+
+
+def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **facts) -> Onboarding:
+    """Record the M-25-22 contract facts of an onboarding (agency officers of its agency, or GSA)."""
+    _require_agency_access(actor, onboarding.agency_id)
+    allowed = {"contract_number", "no_training_on_agency_data", "data_portability", "ato_granted_on", "ato_expires_on"}
+    unknown = set(facts) - allowed
+    if unknown:
+        raise ServiceError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+        if locked.state in Onboarding.CLOSED_STATES:
+            raise ServiceError(f"An onboarding that is {locked.get_state_display().lower()} cannot change.")
+        before = snapshot(locked)
+        for name, value in facts.items():
+            setattr(locked, name, value)
+        locked.full_clean(validate_constraints=False)
+        locked.save()
+        audit_record(
+            actor=actor, action="onboarding.contract_facts_updated", obj=locked, before=before, after=snapshot(locked)
+        )
+    return locked
+
+
+def _refusal(onboarding: Onboarding, transition: Transition, actor: User, reason: str) -> str | None:
+    """Why this transition may not happen now, or None when it may."""
+    if actor.role not in transition.roles or not actor.is_active:
+        who = "GSA officers" if transition.roles == GSA_ONLY else "GSA officers and the agency's officers"
+        return f"Only {who} may {transition.action} an onboarding."
+    if actor.is_agency_officer and actor.agency_id != onboarding.agency_id:
+        return OTHER_AGENCY
+    if onboarding.state not in transition.sources:
+        allowed = " or ".join(sorted(State(s).label.lower() for s in transition.sources))
+        return (
+            f"An onboarding that is {onboarding.get_state_display().lower()} cannot be {transition.verb}; "
+            f"it must be {allowed}."
+        )
+    if not reason.strip():
+        return REASON_REQUIRED
+    offering = onboarding.offering
+    if transition.action in {"approve", "activate"} and offering.status != Offering.Status.APPROVED:
+        return OFFERING_NOT_AVAILABLE.format(offering=offering, status=offering.get_status_display().lower())
+    if transition.action == "approve" and onboarding.contract_facts_missing:
+        return "Record the M-25-22 contract facts first: " + ", ".join(onboarding.contract_facts_missing) + "."
+    if transition.action == "activate":
+        if onboarding.state == State.SUSPENDED and not actor.is_gsa_officer:
+            return "Only GSA officers may lift a suspension."
+        today = timezone.localdate()
+        if onboarding.ato_granted_on is None:
+            return "Record the authorization to operate (ATO) first: M-25-22 requires it before deployment."
+        if onboarding.ato_expires_on and onboarding.ato_expires_on < today:
+            return f"The ATO expired on {onboarding.ato_expires_on:%d %b %Y}; record a current one first."
+    return None
+
+
+def _apply_transition(onboarding: Onboarding, transition: Transition, *, actor: User, reason: str) -> Onboarding:
+    refusal = _refusal(onboarding, transition, actor, reason)
+    if refusal:
+        code = "not_found" if refusal == OTHER_AGENCY else None
+        raise TransitionRefused(refusal, code=code)
+    before = snapshot(onboarding)
+    from_state = onboarding.state
+    onboarding.state = transition.target
+    if transition.action == "approve":
+        onboarding.approved_by, onboarding.approved_at = actor, timezone.now()
+    if transition.target in (State.OFFBOARDED, State.REJECTED):
+        onboarding.offboarding_flagged_at = None
+    onboarding.save()
+    OnboardingTransition.objects.create(
+        onboarding=onboarding,
+        action=transition.action,
+        from_state=from_state,
+        to_state=transition.target,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    audit_record(
+        actor=actor, action=f"onboarding.{transition.action}", obj=onboarding, before=before, after=snapshot(onboarding)
+    )
+    return onboarding
+
+
+def onboarding_transition(*, actor: User, onboarding: Onboarding | int, action: str, reason: str) -> Onboarding:
+    """Move an onboarding through its workflow, or say why that step is refused.
+
+    1. Look the action up in TRANSITIONS (an unknown action is refused).
+    2. Lock the row, so that two simultaneous approvals make exactly one transition.
+    3. Check role, agency, current state, reason and the business rules on the locked row.
+    4. Change the state, append the history row and the audit event in the same transaction.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefused(f"Unknown action {action!r}; choose one of {', '.join(TRANSITIONS)}.")
+    pk = onboarding if isinstance(onboarding, int) else onboarding.pk
+    with transaction.atomic():
+        locked = Onboarding.objects.select_for_update().select_related("offering", "agency").get(pk=pk)
+        return _apply_transition(locked, transition, actor=actor, reason=reason)
+
+
+OFFERING_STATUS_MOVES = {
+    Offering.Status.PENDING: {Offering.Status.APPROVED, Offering.Status.REMOVED},
+    Offering.Status.APPROVED: {Offering.Status.SUSPENDED, Offering.Status.REMOVED},
+    Offering.Status.SUSPENDED: {Offering.Status.APPROVED, Offering.Status.REMOVED},
+    Offering.Status.REMOVED: set(),
+}
+
+
+@dataclass(frozen=True)
+class StatusChangeResult:
+    offering: Offering
+    change: OfferingStatusChange
+    flagged: list[Onboarding]
+
+
+def offering_change_status(
+    *,
+    actor: User | None,
+    offering: Offering,
+    to_status: str,
+    reason: str,
+    effective_on: dt.date | None = None,
+    source_url: str = "",
+) -> StatusChangeResult:
+    """Approve, suspend or remove an offering, recording the date and reason.
+
+    Suspending or removing flags every approved or active onboarding of the offering for
+    offboarding, and returns them so that the caller can list the agencies affected.
+    `actor=None` is the seed loader recording public history.
+    """
+    if actor is not None and not actor.is_gsa_officer:
+        raise PermissionRefused("Only GSA officers change an offering's status.")
+    if not reason.strip():
+        raise ServiceError("Give the reason for the status change.", field="reason")
+    with transaction.atomic():
+        locked = Offering.objects.select_for_update().get(pk=offering.pk)
+        if to_status not in OFFERING_STATUS_MOVES.get(locked.status, set()):
+            raise TransitionRefused(
+                f"An offering that is {locked.get_status_display().lower()} cannot become {to_status}."
+            )
+        before = snapshot(locked)
+        when = effective_on or timezone.localdate()
+        change = OfferingStatusChange.objects.create(
+            offering=locked,
+            from_status=locked.status,
+            to_status=to_status,
+            effective_on=when,
+            reason=reason.strip(),
+            source_url=source_url,
+            changed_by=actor,
+        )
+        locked.status, locked.status_reason = to_status, reason.strip()
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        audit_record(actor=actor, action=f"offering.{to_status}", obj=locked, before=before, after=snapshot(locked))
+        flagged = []
+        if to_status in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
+            flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
+    return StatusChangeResult(offering=locked, change=change, flagged=flagged)
+
+
+def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) -> list[Onboarding]:
+    onboardings = list(
+        Onboarding.objects.select_for_update()
+        .select_related("agency")
+        .filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE])
+    )
+    note = f"{offering} was {offering.get_status_display().lower()}: {reason}"
+    now = timezone.now()
+    for onboarding in onboardings:
+        before = snapshot(onboarding)
+        onboarding.offboarding_flagged_at, onboarding.offboarding_flag_reason = now, note
+        onboarding.save(update_fields=["offboarding_flagged_at", "offboarding_flag_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="onboarding.flagged_for_offboarding",
+            obj=onboarding,
+            before=before,
+            after=snapshot(onboarding),
+        )
+    return onboardings
+
+
+def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:
+    """Register or edit an agency-hosted deployment of an open-weight model version."""
+    _require_agency_access(actor, deployment.agency_id)
+    if deployment.created_by_id is None:
+        deployment.created_by = actor
+    return audited_save(actor=actor, instance=deployment)
+
+
+def agency_save(*, actor: User, agency: Agency) -> Agency:
+    """Create or edit an agency (GSA officers), or its Chief AI Officer details (its own officers too)."""
+    if agency.pk is None and not getattr(actor, "is_gsa_officer", False):
+        raise PermissionRefused("Only GSA officers add agencies.")
+    if agency.pk is not None:
+        _require_agency_access(actor, agency.pk)
+    return audited_save(actor=actor, instance=agency)

@@ -1,0 +1,25 @@
+"""Request ids for the audit trail: taken from X-Request-ID only when it is a UUID, otherwise generated."""
+
+import uuid
+
+from compliance.audit import current_request_id
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supplied = request.headers.get("X-Request-ID", "")
+        try:
+            request_id = str(uuid.UUID(supplied))
+        except ValueError:
+            request_id = str(uuid.uuid4())
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

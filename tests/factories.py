@@ -1,0 +1,127 @@
+"""factory_boy factories and the named personas the tests use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from agencies.models import Agency, Deployment, Onboarding, Role, User
+from catalog.models import Agreement, Artifact, ModelVersion, Offering, Vendor
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offering
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Offering {n}")
+    slug = factory.Sequence(lambda n: f"offering-{n}")
+    kind = Offering.Kind.OPEN_WEIGHT
+    status = Offering.Status.APPROVED
+    allowed_licenses = ["llama3.1", "apache-2.0"]
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    offering = factory.SubFactory(OfferingFactory)
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    price_per_agency = "1.00"
+    price_unit = "per agency for one year"
+    announced_on = dt.date(2025, 8, 6)
+    expires_on = dt.date(2026, 8, 6)
+    source_url = "https://example.gov/source"
+
+
+class ModelVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelVersion
+
+    offering = factory.SubFactory(OfferingFactory)
+    name = factory.Sequence(lambda n: f"Model {n}")
+    repo_id = factory.Sequence(lambda n: f"test-org/model-{n}")
+    revision = "main"
+    declared_license = "llama3.1"
+
+
+class ArtifactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Artifact
+
+    model_version = factory.SubFactory(ModelVersionFactory)
+    path = factory.Sequence(lambda n: f"file-{n}.json")
+    size = 10
+    git_sha1 = "a" * 40
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    abbreviation = factory.Sequence(lambda n: f"AG{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.AUDITOR
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def gsa_officer(**kwargs) -> User:
+    return UserFactory(role=Role.GSA_OFFICER, **kwargs)
+
+
+def agency_officer(agency: Agency, **kwargs) -> User:
+    return UserFactory(role=Role.AGENCY_OFFICER, agency=agency, **kwargs)
+
+
+def auditor(**kwargs) -> User:
+    return UserFactory(role=Role.AUDITOR, **kwargs)
+
+
+class OnboardingFactory(factory.django.DjangoModelFactory):
+    """A draft onboarding with its M-25-22 contract facts recorded and a current ATO."""
+
+    class Meta:
+        model = Onboarding
+
+    agency = factory.SubFactory(AgencyFactory)
+    offering = factory.SubFactory(OfferingFactory)
+    purpose = "Summarize correspondence."
+    no_training_on_agency_data = True
+    data_portability = True
+    ato_granted_on = dt.date(2025, 10, 1)
+    ato_expires_on = dt.date(2099, 10, 1)
+    requested_by = factory.LazyAttribute(lambda o: agency_officer(o.agency))
+
+
+class DeploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deployment
+
+    agency = factory.SubFactory(AgencyFactory)
+    model_version = factory.SubFactory(ModelVersionFactory)
+    name = factory.Sequence(lambda n: f"deployment-{n}")
+    storage_path = factory.Sequence(lambda n: f"/srv/models/deployment-{n}")
+    created_by = factory.LazyAttribute(lambda o: agency_officer(o.agency))
