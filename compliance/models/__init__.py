@@ -1,5 +1,6 @@
 """Compliance records. One module per subject; every model is re-exported here for Django."""
 
 from compliance.models.audit import AuditChainHead, AuditEvent
+from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
 
-__all__ = ["AuditChainHead", "AuditEvent"]
+__all__ = ["AuditChainHead", "AuditEvent", "ManifestDrift", "VerificationFileResult", "VerificationRun"]
