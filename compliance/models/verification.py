@@ -74,7 +74,7 @@ class VerificationRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="passed")
-                | Q(license_ok=True, count_mismatch=0, count_missing=0, count_unexpected=0),
+                | Q(license_ok__isnull=False, license_ok=True, count_mismatch=0, count_missing=0, count_unexpected=0),
                 name="compliance_verificationrun_passed_means_all_ok",
             ),
         ]

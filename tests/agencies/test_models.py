@@ -106,3 +106,16 @@ def test_a_deployment_onboarding_must_be_the_same_agency():
 
     with pytest.raises(ValidationError, match="another agency"):
         deployment.clean()
+
+
+def test_an_agency_cannot_be_its_own_parent():
+    agency = AgencyFactory()
+
+    agency.parent_id = agency.pk
+    _refused(lambda: agency.save())
+
+
+def test_a_deployment_name_is_unique_per_agency():
+    deployment = DeploymentFactory()
+
+    _refused(lambda: DeploymentFactory(agency=deployment.agency, name=deployment.name))
