@@ -96,15 +96,22 @@ def compare(scan: Scan, manifest: Iterable[ManifestFile]) -> tuple[list[FileOutc
     return outcomes, to_hash
 
 
+class Cancelled(Exception):
+    """Raised in a hashing thread once the run was given up (time limit, worker shutdown)."""
+
+
 class Progress:
     """Bytes and files done, updated by the hashing threads and read by whoever reports progress."""
 
     def __init__(self, bytes_total: int, files_total: int):
         self.bytes_total, self.files_total = bytes_total, files_total
         self.bytes_done = self.files_done = 0
+        self.cancelled = threading.Event()
         self._lock = threading.Lock()
 
     def add(self, nbytes: int = 0, nfiles: int = 0) -> None:
+        if self.cancelled.is_set():
+            raise Cancelled
         with self._lock:
             self.bytes_done += nbytes
             self.files_done += nfiles
@@ -136,13 +143,20 @@ def hash_all(
         )
 
     outcomes = []
-    with ThreadPoolExecutor(max_workers=max(1, workers or settings.VERIFY_WORKERS)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers or settings.VERIFY_WORKERS))
+    try:
         pending = {pool.submit(_guarded, one, entry) for entry in ordered}
         while pending:
             done, pending = wait(pending, timeout=tick_seconds, return_when=FIRST_EXCEPTION)
             outcomes.extend(future.result() for future in done)
             if on_tick:
                 on_tick(progress)
+    except BaseException:
+        # A soft time limit (or any error) lands here: stop the threads at their next chunk, don't wait.
+        progress.cancelled.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     if on_tick:
         on_tick(progress)
     return outcomes

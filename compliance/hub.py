@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx2
 from django.conf import settings
@@ -128,7 +128,6 @@ class HubModel:
     gated: str = ""
     private: bool = False
     disabled: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 def validate_repo_id(repo_id: str) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -119,7 +120,10 @@ def verification_execute(
         _fan_out(run, outcomes, to_hash)
         return VerificationRun.objects.get(pk=run.pk)
     writer = ProgressWriter(run.pk)
-    outcomes += hash_all(folder, listing, to_hash, workers=workers, on_tick=writer.tick)
+    try:
+        outcomes += hash_all(folder, listing, to_hash, workers=workers, on_tick=writer.tick)
+    except SoftTimeLimitExceeded:
+        return _finish_with_error(run, "The verification exceeded its time limit.")
     _save_outcomes(run.pk, outcomes)
     return verification_finalize(run_id=run.pk)
 
@@ -234,6 +238,8 @@ def verification_hash_group(*, run_id: int, index: int, workers: int | None = No
         outcomes += hash_all(folder, listing, present, workers=workers, on_tick=ProgressWriter(run_id).tick)
     except (FolderRefused, OSError) as error:
         return _finish_with_error(run, str(error))
+    except SoftTimeLimitExceeded:
+        return _finish_with_error(run, f"Group {index} exceeded its time limit.")
     with transaction.atomic():
         _save_outcomes(run_id, outcomes)
         VerificationGroup.objects.filter(pk=group.pk).update(

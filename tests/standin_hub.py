@@ -146,9 +146,16 @@ class StandinHub:
         self.repos[repo_id].disabled = True
 
     def fail_next(
-        self, status: int, *, times: int = 1, code: str = "", message: str = "", retry_after: str = ""
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        code: str = "",
+        message: str = "",
+        retry_after: str = "",
+        headers: dict[str, str] | None = None,
     ) -> None:
-        headers = {}
+        headers = dict(headers or {})
         if code:
             headers["X-Error-Code"] = code
         if message:
@@ -164,6 +171,7 @@ class StandinHub:
             self.failures.clear()
             self.requests.clear()
             self.hang = False
+            self.tree_page_size = 1000
 
     @property
     def url(self) -> str:

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import socket
+import time
 
 import pytest
 
@@ -122,3 +123,31 @@ def test_a_folder_swapped_for_a_symlink_after_listing_is_not_followed(model_root
     assert outcomes[0].status == "refused" and outcomes[0].actual == ""
     with pytest.raises(OSError):
         open_beneath(model_root, "m/sub/w.bin")
+
+
+def test_hashing_stops_when_the_caller_gives_up(model_root):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    data = os.urandom(16 * 1024 * 1024)
+    folder = write_tree(model_root / "m", {f"w{i}.safetensors": data for i in range(4)})
+    entries = [ManifestFile(f"w{i}.safetensors", len(data), sha256="0" * 64) for i in range(4)]
+    progress = Progress(4 * len(data), 4)
+
+    def time_is_up(progress):
+        raise SoftTimeLimitExceeded()
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        hash_all(
+            confine(str(folder)),
+            scan(confine(str(folder))),
+            entries,
+            workers=1,
+            progress=progress,
+            on_tick=time_is_up,
+            tick_seconds=0,
+        )
+
+    assert progress.cancelled.is_set()
+    done = progress.bytes_done
+    time.sleep(0.2)
+    assert progress.bytes_done == done < 4 * len(data)

@@ -136,3 +136,30 @@ def test_a_malformed_repo_id_is_refused_before_any_call(hub, repo_id):
         HubClient().model(repo_id)
 
     assert hub.requests == []
+
+
+def test_a_429_with_a_ratelimit_header_waits_for_its_reset(hub):
+    hub.publish("org/m", {"a.txt": b"a"})
+    hub.fail_next(429, headers={"RateLimit": '"api";r=0;t=1', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
+    started = time.monotonic()
+
+    HubClient(retries=1, backoff=0.01).model("org/m")
+
+    assert time.monotonic() - started >= 1.0 and len(hub.requests) == 2
+
+
+def test_the_stand_in_pages_the_tree_that_huggingface_hubs_own_verifier_reads(hub, tmp_path, small_model):
+    from huggingface_hub import HfApi
+
+    from tests.compliance.conftest import write_tree
+
+    commit = hub.publish("org/m", small_model)
+    hub.tree_page_size = 2
+    folder = write_tree(tmp_path / "m", small_model)
+    (folder / "tokenizer.json").write_bytes(b"changed")
+
+    result = HfApi(endpoint=hub.url).verify_repo_checksums("org/m", revision=commit, local_dir=folder)
+
+    assert result.checked_count == len(small_model)
+    assert [m["path"] for m in result.mismatches] == ["tokenizer.json"]
+    assert sum("/tree/" in r for r in hub.requests) >= 3

@@ -87,3 +87,10 @@ def test_a_real_worker_runs_the_verification_outside_the_request(hub, model_root
             time.sleep(0.2)
 
     assert run.status == VerificationRun.Status.PASSED, run.error_message
+
+
+def test_verification_tasks_survive_a_killed_worker():
+    from compliance.tasks import verification_hash_group_task, verification_run_task
+
+    for task in (verification_run_task, verification_hash_group_task):
+        assert task.acks_late and task.reject_on_worker_lost
