@@ -1,6 +1,12 @@
-"""Celery tasks of the compliance app. Each takes primary keys and calls one service."""
+"""Celery tasks of the compliance app. Each takes primary keys and calls one service.
+
+Verification tasks are acknowledged late and rejected when the worker dies, so a killed worker's
+run is redelivered; the run row's conditional claim and attempts counter keep that from looping.
+"""
 
 from celery import shared_task
+
+from compliance.hub import HubTimeout, HubUnavailable, RateLimited
 
 
 @shared_task(name="compliance.tasks.verification_run_task", acks_late=True, reject_on_worker_lost=True)
@@ -8,3 +14,61 @@ def verification_run_task(run_id: int) -> None:
     from compliance.verification import verification_execute
 
     verification_execute(run_id=run_id)
+
+
+@shared_task(name="compliance.tasks.verification_hash_group_task", acks_late=True, reject_on_worker_lost=True)
+def verification_hash_group_task(run_id: int, index: int) -> None:
+    from compliance.verification import verification_hash_group
+
+    verification_hash_group(run_id=run_id, index=index)
+
+
+@shared_task(
+    name="compliance.tasks.manifest_sync_task",
+    acks_late=True,
+    autoretry_for=(HubTimeout, HubUnavailable, RateLimited),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=3,
+)
+def manifest_sync_task(model_version_id: int) -> None:
+    from catalog.models import ModelVersion
+    from compliance.manifest import manifest_sync
+
+    model_version = ModelVersion.objects.filter(pk=model_version_id).first()
+    if model_version is not None:
+        manifest_sync(model_version=model_version, actor=None)
+
+
+@shared_task(name="compliance.tasks.manifest_resync_all_task")
+def manifest_resync_all_task() -> int:
+    """Daily (MANIFEST_RESYNC_DAYS): re-sync every pinned model version, one task each, recording drift."""
+    from catalog.models import ModelVersion
+
+    ids = list(ModelVersion.objects.exclude(pinned_sha="").values_list("pk", flat=True))
+    for model_version_id in ids:
+        manifest_sync_task.delay(model_version_id)
+    return len(ids)
+
+
+@shared_task(name="compliance.tasks.deployment_reverify_all_task")
+def deployment_reverify_all_task() -> int:
+    """Weekly (DEPLOYMENT_REVERIFY_DAYS): queue a verification of every active deployment not already being verified."""
+    from agencies.models import Deployment
+    from compliance.models import VerificationRun
+    from compliance.verification import verification_start
+
+    busy = VerificationRun.objects.filter(status__in=[VerificationRun.Status.QUEUED, VerificationRun.Status.RUNNING])
+    deployments = Deployment.objects.filter(is_active=True).exclude(pk__in=busy.values("deployment_id"))
+    count = 0
+    for deployment in deployments.select_related("model_version"):
+        verification_start(deployment=deployment, requested_by=None, trigger=VerificationRun.Trigger.SCHEDULED)
+        count += 1
+    return count
+
+
+@shared_task(name="compliance.tasks.verification_sweep_task")
+def verification_sweep_task() -> int:
+    from compliance.verification import verification_sweep
+
+    return len(verification_sweep())

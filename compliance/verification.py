@@ -7,11 +7,28 @@ loses none (a sweeper re-sends runs left queued).
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import time
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Least
+from django.utils import timezone
 
 from agencies.models import Deployment
 from compliance.audit import audit_record, snapshot
-from compliance.models import VerificationRun
+from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
+from compliance.hashing import FolderRefused, confine, scan
+from compliance.hub import HubClient, HubError, HubModel
+from compliance.manifest import ManifestError, manifest_sync, stored_model
+from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
+
+logger = logging.getLogger(__name__)
+Status = VerificationRun.Status
+PROGRESS_WRITE_SECONDS = 1.0
 
 
 def verification_start(
@@ -40,6 +57,264 @@ def verification_start(
     return run
 
 
-def verification_execute(*, run_id: int) -> VerificationRun:
-    """Claim a queued run and verify its files. Implemented by the verification engine (issue 3)."""
-    raise NotImplementedError("The verification engine (issue 3) is not merged yet.")
+def verification_claim(*, run_id: int) -> VerificationRun | None:
+    """Move a queued run (or a running one whose worker went silent) to running; None if someone else has it.
+
+    The claim is one conditional UPDATE whose row count is checked, so two deliveries of the same
+    task never both run. A run that used up its attempts ends in error instead of looping.
+    """
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.VERIFY_STALE_SECONDS)
+    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__lt=stale)
+    claimed = VerificationRun.objects.filter(claimable, pk=run_id, attempts__lt=settings.VERIFY_MAX_ATTEMPTS).update(
+        status=Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, finished_at=None
+    )
+    if claimed == 1:
+        return VerificationRun.objects.select_related("model_version__offering", "deployment").get(pk=run_id)
+    exhausted = VerificationRun.objects.filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
+    if exhausted.update(status=Status.ERROR, finished_at=now, error_message="Gave up after repeated attempts."):
+        logger.warning("Verification run %s gave up after %s attempts", run_id, settings.VERIFY_MAX_ATTEMPTS)
+    return None
+
+
+def verification_execute(
+    *, run_id: int, client: HubClient | None = None, fan_out: bool | None = None, workers: int | None = None
+) -> VerificationRun | None:
+    """Claim a queued run and verify its deployment's files and license against the pinned manifest.
+
+    1. Claim the run (conditional update); a finished or already claimed run is left alone.
+    2. Make sure the model version has a manifest (first sync asks the Hub, outside any transaction).
+    3. Check the license, confine and list the folder, decide what needs no hashing.
+    4. Hash here in parallel threads, or, for a large model with a real broker, fan the hashing out
+       to one task per group of files; the last group to finish finalizes the run.
+    """
+    run = verification_claim(run_id=run_id)
+    if run is None:
+        return None
+    try:
+        model = _manifest_for(run, client)
+        verdict = license_check(
+            model.license,
+            declared=run.model_version.declared_license,
+            allowed=run.model_version.offering.allowed_licenses,
+        )
+        folder = confine(run.storage_path, repo_id=model.repo_id, commit=model.commit)
+        listing = scan(folder)
+    except (HubError, ManifestError, FolderRefused, OSError) as error:
+        return _finish_with_error(run, str(error))
+    outcomes, to_hash = compare(listing, model.files)
+    bytes_total = sum(e.size for e in to_hash)
+    VerificationRun.objects.filter(pk=run.pk).update(
+        manifest_commit=model.commit,
+        license_expected=verdict.expected[:100],
+        license_found=verdict.found[:100],
+        license_ok=verdict.ok is True,
+        files_total=len(to_hash),
+        files_done=0,
+        bytes_total=bytes_total,
+        bytes_done=0,
+    )
+    if fan_out is None:
+        fan_out = _broker_is_shared() and bytes_total >= settings.VERIFY_FANOUT_MIN_BYTES and len(to_hash) > 1
+    if fan_out:
+        _fan_out(run, outcomes, to_hash)
+        return VerificationRun.objects.get(pk=run.pk)
+    writer = ProgressWriter(run.pk)
+    try:
+        outcomes += hash_all(folder, listing, to_hash, workers=workers, on_tick=writer.tick)
+    except SoftTimeLimitExceeded:
+        return _finish_with_error(run, "The verification exceeded its time limit.")
+    _save_outcomes(run.pk, outcomes)
+    return verification_finalize(run_id=run.pk)
+
+
+def _manifest_for(run: VerificationRun, client: HubClient | None) -> HubModel:
+    model = stored_model(run.model_version)
+    if model is None:
+        manifest_sync(model_version=run.model_version, actor=None, client=client)
+        run.model_version.refresh_from_db()
+        model = stored_model(run.model_version)
+    if model is None:
+        raise ManifestError("The model version has no manifest.")
+    return model
+
+
+def _broker_is_shared() -> bool:
+    """Fan-out only pays when other machines read the same queue: not with the embedded filesystem broker."""
+    return not settings.CELERY_BROKER_URL.startswith(("filesystem://", "memory://"))
+
+
+class ProgressWriter:
+    """Writes a run's progress at most once a second, so a progress bar moves without flooding the database."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.last_write = 0.0
+        self.bytes_written = self.files_written = 0
+
+    def tick(self, progress: Progress) -> None:
+        now = time.monotonic()
+        finished = progress.files_done >= progress.files_total
+        if now - self.last_write < PROGRESS_WRITE_SECONDS and not finished:
+            return
+        delta_bytes = progress.bytes_done - self.bytes_written
+        delta_files = progress.files_done - self.files_written
+        self.last_write = now
+        self.bytes_written, self.files_written = progress.bytes_done, progress.files_done
+        # Increments (not absolute values) so that parallel group tasks add up; capped by the totals so
+        # that a redelivered group cannot push the bar past 100 %.
+        VerificationRun.objects.filter(pk=self.run_id).update(
+            bytes_done=Least(F("bytes_done") + delta_bytes, F("bytes_total")),
+            files_done=Least(F("files_done") + delta_files, F("files_total")),
+            heartbeat_at=timezone.now(),
+        )
+
+
+def _save_outcomes(run_id: int, outcomes: list[FileOutcome]) -> None:
+    """Per-file rows keyed on (run, path): a second delivery writes nothing twice."""
+    VerificationFileResult.objects.bulk_create(
+        [
+            VerificationFileResult(
+                run_id=run_id,
+                path=o.path[:1000],
+                status=o.status,
+                algorithm=o.algorithm,
+                expected=o.expected,
+                actual=o.actual,
+                size=o.size,
+                detail=o.detail[:300],
+            )
+            for o in outcomes
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None:
+    """Store what needs no hashing, split the rest into groups of about VERIFY_GROUP_BYTES, send a task each."""
+    from compliance.tasks import verification_hash_group_task
+
+    groups: list[list] = []
+    sizes: list[int] = []
+    for entry in sorted(to_hash, key=lambda e: e.size, reverse=True):
+        if not groups or sizes[-1] + entry.size > settings.VERIFY_GROUP_BYTES:
+            groups.append([])
+            sizes.append(0)
+        groups[-1].append(entry.path)
+        sizes[-1] += entry.size
+    with transaction.atomic():
+        _save_outcomes(run.pk, outcomes)
+        VerificationGroup.objects.bulk_create(
+            [VerificationGroup(run=run, index=i, paths=paths, bytes_total=sizes[i]) for i, paths in enumerate(groups)],
+            ignore_conflicts=True,
+        )
+        indexes = list(range(len(groups)))
+        transaction.on_commit(lambda: [verification_hash_group_task.delay(run.pk, i) for i in indexes])
+    if not groups:
+        verification_finalize(run_id=run.pk)
+
+
+def verification_hash_group(*, run_id: int, index: int, workers: int | None = None) -> VerificationRun | None:
+    """Hash one group of a fanned-out run on this worker, store its results, and finalize if it was the last.
+
+    A group already done is skipped, so a redelivered message does nothing.
+    """
+    claimed = VerificationGroup.objects.filter(
+        run_id=run_id, index=index, status__in=[VerificationGroup.Status.PENDING, VerificationGroup.Status.RUNNING]
+    ).update(status=VerificationGroup.Status.RUNNING, attempts=F("attempts") + 1)
+    run = VerificationRun.objects.select_related("model_version").filter(pk=run_id, status=Status.RUNNING).first()
+    if not claimed or run is None:
+        return None
+    group = VerificationGroup.objects.get(run_id=run_id, index=index)
+    model = stored_model(run.model_version)
+    wanted = set(group.paths)
+    entries = [f for f in (model.files if model else ()) if f.path in wanted]
+    try:
+        folder = confine(run.storage_path, repo_id=run.repo_id, commit=run.manifest_commit)
+        listing = scan(folder)
+        missing = [e for e in entries if e.path not in listing.files]
+        present = [e for e in entries if e.path in listing.files]
+        outcomes = [FileOutcome(e.path, REFUSED, e.digest, "", e.algorithm, None, "vanished") for e in missing]
+        outcomes += hash_all(folder, listing, present, workers=workers, on_tick=ProgressWriter(run_id).tick)
+    except (FolderRefused, OSError) as error:
+        return _finish_with_error(run, str(error))
+    except SoftTimeLimitExceeded:
+        return _finish_with_error(run, f"Group {index} exceeded its time limit.")
+    with transaction.atomic():
+        _save_outcomes(run_id, outcomes)
+        VerificationGroup.objects.filter(pk=group.pk).update(
+            status=VerificationGroup.Status.DONE, finished_at=timezone.now()
+        )
+    if VerificationGroup.objects.filter(run_id=run_id).exclude(status=VerificationGroup.Status.DONE).exists():
+        return VerificationRun.objects.get(pk=run_id)
+    return verification_finalize(run_id=run_id)
+
+
+def verification_finalize(*, run_id: int) -> VerificationRun:
+    """Count the per-file results and end the run passed or failed; only the first caller moves it."""
+    counts = dict.fromkeys(VerificationFileResult.Status.values, 0)
+    results = VerificationFileResult.objects.filter(run_id=run_id)
+    for status in counts:
+        counts[status] = results.filter(status=status).count()
+    refused_expected = results.filter(status=REFUSED).exclude(expected="").count()
+    mismatch = counts["mismatch"] + refused_expected
+    unexpected = counts["unexpected"] + counts["refused"] - refused_expected
+    hashed = results.filter(status__in=["ok", "mismatch"]).exclude(actual="").aggregate(total=Sum("size"))["total"]
+    with transaction.atomic():
+        run = VerificationRun.objects.select_for_update().get(pk=run_id)
+        if run.status != Status.RUNNING:
+            return run
+        all_ok = mismatch == 0 and counts["missing"] == 0 and unexpected == 0 and run.license_ok is True
+        run.status = Status.PASSED if all_ok else Status.FAILED
+        run.count_ok, run.count_mismatch = counts["ok"], mismatch
+        run.count_missing, run.count_unexpected = counts["missing"], unexpected
+        run.bytes_done = min(hashed or 0, run.bytes_total)
+        run.files_done = run.files_total
+        run.finished_at = timezone.now()
+        run.save()
+        _audit_finished(run)
+    return run
+
+
+def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
+    with transaction.atomic():
+        run = VerificationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != Status.RUNNING:
+            return run
+        run.status, run.error_message, run.finished_at = Status.ERROR, message[:2000], timezone.now()
+        run.save(update_fields=["status", "error_message", "finished_at"])
+        _audit_finished(run)
+    return run
+
+
+def _audit_finished(run: VerificationRun) -> None:
+    audit_record(
+        actor=None,
+        action=f"verification.{run.status}",
+        obj=run,
+        agency_id=run.deployment.agency_id if run.deployment_id else None,
+        after={
+            "status": run.status,
+            "manifest_commit": run.manifest_commit,
+            "license_ok": run.license_ok,
+            "ok": run.count_ok,
+            "mismatch": run.count_mismatch,
+            "missing": run.count_missing,
+            "unexpected": run.count_unexpected,
+            "bytes_done": run.bytes_done,
+            "error": run.error_message,
+        },
+    )
+
+
+def verification_sweep(*, older_than_seconds: int = 600) -> list[int]:
+    """Re-send runs left queued (the broker lost the message) and reclaimable stale running runs."""
+    from compliance.tasks import verification_run_task
+
+    now = timezone.now()
+    queued = Q(status=Status.QUEUED, requested_at__lt=now - dt.timedelta(seconds=older_than_seconds))
+    stale = Q(status=Status.RUNNING, heartbeat_at__lt=now - dt.timedelta(seconds=settings.VERIFY_STALE_SECONDS))
+    ids = list(VerificationRun.objects.filter(queued | stale).values_list("pk", flat=True)[:500])
+    for run_id in ids:
+        verification_run_task.delay(run_id)
+    return ids

@@ -195,3 +195,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Checksum and license verification (issue 3): Hub retries, hashing and the automatic checks.
+HF_RETRIES = env_int("HF_RETRIES", 3, minimum=0)
+HF_RETRY_BACKOFF_MS = env_int("HF_RETRY_BACKOFF_MS", 1000, minimum=0)
+HF_RETRY_MAX_WAIT_SECONDS = env_int("HF_RETRY_MAX_WAIT_SECONDS", 60, minimum=0)
+VERIFY_WORKERS = env_int("VERIFY_WORKERS", 4, minimum=1)
+VERIFY_MAX_FILES = env_int("VERIFY_MAX_FILES", 20000, minimum=1)
+VERIFY_MAX_DEPTH = env_int("VERIFY_MAX_DEPTH", 16, minimum=1)
+VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minimum=0)
+VERIFY_GROUP_BYTES = env_int("VERIFY_GROUP_BYTES", 8 * 1024**3, minimum=1)
+VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
+VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
+CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
+    "task": "compliance.tasks.manifest_resync_all_task",
+    "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["compliance-deployment-reverify"] = {
+    "task": "compliance.tasks.deployment_reverify_all_task",
+    "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["compliance-verification-sweep"] = {
+    "task": "compliance.tasks.verification_sweep_task",
+    "schedule": 10 * 60,
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Kombu keeps its exchange table in ./control unless told otherwise; keep it with the broker's folders.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(BROKER_DIR / "control")

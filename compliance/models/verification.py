@@ -60,6 +60,9 @@ class VerificationRun(models.Model):
     count_missing = models.PositiveIntegerField(default=0)
     count_unexpected = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker; a stale running run may be reclaimed."
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

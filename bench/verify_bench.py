@@ -1,0 +1,183 @@
+"""Benchmark of the verification engine against huggingface_hub's own verifier and serial hashlib.
+
+Builds a model folder (several shards of a few hundred MB plus small files, and one single large
+file), serves its manifest from the stand-in Hub, and prints ratios measured in the same run:
+
+    python bench/verify_bench.py [--scale 1.0] [--workers 2] [--repeat 1] [--keep DIR]
+
+Targets (issue 3): multi-file >= 1.7x faster than HfApi.verify_repo_checksums on 2 cores, within
+10 % of serial hashlib on a single file, peak memory < 100 MB. Our verification runs in a child
+process so that its peak RSS (VmHWM) is its own; the figure includes Django and huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MB = 1024 * 1024
+
+
+def write_random(path: Path, size: int, seed: int) -> None:
+    """Incompressible-looking content without paying for os.urandom on every byte."""
+    block = bytearray(os.urandom(8 * MB))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        written = 0
+        while written < size:
+            block[:8] = (seed * 1_000_003 + written).to_bytes(8, "little")
+            chunk = memoryview(block)[: min(len(block), size - written)]
+            stream.write(chunk)
+            written += len(chunk)
+
+
+def build(base: Path, scale: float) -> dict[str, Path]:
+    shard = max(1, int(300 * MB * scale))
+    single = max(1, int(1500 * MB * scale))
+    multi = base / "multi"
+    for i in range(4):
+        write_random(multi / f"model-0000{i + 1}-of-00004.safetensors", shard, seed=i)
+    (multi / "config.json").write_text(json.dumps({"hidden_size": 4096, "num_layers": 32}))
+    write_random(multi / "tokenizer.json", 9 * MB, seed=10)
+    write_random(base / "single" / "model.safetensors", single, seed=20)
+    return {"multi": multi, "single": base / "single"}
+
+
+def serial_hashlib(folder: Path, manifest) -> float:
+    started = time.perf_counter()
+    for entry in manifest:
+        with (folder / entry.path).open("rb") as stream:
+            if entry.sha256:
+                hashlib.file_digest(stream, "sha256").hexdigest()
+            else:
+                hasher = hashlib.sha1(b"blob %d\0" % entry.size)
+                while chunk := stream.read(MB):
+                    hasher.update(chunk)
+    return time.perf_counter() - started
+
+
+OURS = """
+import json, os, resource, sys, time
+import django
+django.setup()
+from compliance.engine import verify_folder
+from compliance.hashing import confine, scan
+from compliance.hub import HubClient
+
+def rss(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) * 1024
+client = HubClient()
+client.model(sys.argv[1], revision=sys.argv[2])  # warm the HTTP session, as a long-lived worker's is
+baseline = rss("VmRSS")
+started = time.perf_counter()
+model = client.model(sys.argv[1], revision=sys.argv[2])
+folder = confine(sys.argv[3], repo_id=model.repo_id, commit=model.commit)
+report = verify_folder(folder, scan(folder), model.files, workers=int(sys.argv[4]))
+seconds = time.perf_counter() - started
+assert report.all_ok, report.summary
+print(json.dumps({"seconds": seconds, "peak": rss("VmHWM"), "baseline": baseline, "bytes": report.bytes_hashed}))
+"""
+
+
+def ours(repo_id: str, commit: str, folder: Path, workers: int, env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", OURS, repo_id, commit, str(folder), str(workers)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def hf_verify(api, repo_id: str, commit: str, folder: Path) -> float:
+    started = time.perf_counter()
+    result = api.verify_repo_checksums(repo_id, revision=commit, local_dir=folder)
+    seconds = time.perf_counter() - started
+    assert not result.mismatches and not result.missing_paths, result
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply file sizes (1.0: 4x300 MB + 1.5 GB)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeat", type=int, default=1, help="keep the best of N timings of each method")
+    parser.add_argument("--keep", help="build the folder here and keep it")
+    args = parser.parse_args()
+
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="verify-bench-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="bench-only",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        REGISTRY_VAR_DIR=str(base / "var"),
+        MODEL_ROOTS=str(base),
+    )
+    from huggingface_hub import HfApi
+
+    from compliance.hub import ManifestFile
+    from tests.standin_hub import HubFile, StandinHub
+
+    try:
+        print(f"building the model folders in {base} (scale {args.scale}) ...", flush=True)
+        folders = build(base, args.scale)
+        hub = StandinHub().start()
+        env = dict(os.environ, HF_ENDPOINT=hub.url)
+        api = HfApi(endpoint=hub.url)
+        commits, manifests = {}, {}
+        for name, folder in folders.items():
+            files = [HubFile.from_file(p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*"))]
+            commits[name] = hub.publish(f"bench/{name}", files, license="apache-2.0")
+            manifests[name] = [
+                ManifestFile(f.path, f.size, f.sha256 or "", "" if f.sha256 else f.blob_id) for f in files
+            ]
+        api.model_info("bench/multi", timeout=30)  # warm the HTTP session, as the child process does its own
+        figures = {}
+        for name, folder in folders.items():
+            total = sum(f.size for f in manifests[name])
+            serial = min(serial_hashlib(folder, manifests[name]) for _ in range(args.repeat))
+            runs = [ours(f"bench/{name}", commits[name], folder, args.workers, env) for _ in range(args.repeat)]
+            best = min(runs, key=lambda r: r["seconds"])
+            peak = max(r["peak"] for r in runs)
+            hf = min(hf_verify(api, f"bench/{name}", commits[name], folder) for _ in range(args.repeat))
+            one = min(ours(f"bench/{name}", commits[name], folder, 1, env)["seconds"] for _ in range(args.repeat))
+            figures[name] = (total, best, serial, hf, peak, one)
+            print(
+                f"{name:6} {len(manifests[name])} files, {total / MB:,.0f} MB: ours {best['seconds']:.2f}s "
+                f"({total / MB / best['seconds']:,.0f} MB/s), verify_repo_checksums {hf:.2f}s, "
+                f"serial hashlib {serial:.2f}s, "
+                f"peak RSS {peak / MB:.0f} MB (baseline {best['baseline'] / MB:.0f} MB)"
+            )
+        multi, single = figures["multi"], figures["single"]
+        print()
+        print(f"multi-file: verify_repo_checksums / ours = {multi[3] / multi[1]['seconds']:.2f}x   (target >= 1.7x)")
+        print(f"multi-file: serial hashlib / ours        = {multi[2] / multi[1]['seconds']:.2f}x")
+        print(f"multi-file: ours 1 thread / ours {args.workers} threads = {multi[5] / multi[1]['seconds']:.2f}x")
+        print(f"single file: ours / serial hashlib       = {single[1]['seconds'] / single[2]:.2f}   (target <= 1.10)")
+        print(f"single file: verify_repo_checksums / ours = {single[3] / single[1]['seconds']:.2f}x")
+        peak = max(multi[4], single[4])
+        print(f"peak memory of our verification process: {peak / MB:.0f} MB   (target < 100 MB)")
+        print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f} (a shared machine: figures are noisy)")
+        hub.stop()
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
