@@ -153,8 +153,11 @@ def notifications_deliver_pending(*, within_days: int = 7) -> int:
 
 @dataclass
 class ScanResult:
+    """What a scan did: new alerts by kind, notifications created, earlier e-mails the sweep sent."""
+
     raised: dict[str, int] = field(default_factory=dict)
-    emails_sent: int = 0
+    notifications: int = 0
+    emails_swept: int = 0
 
     @property
     def total(self) -> int:
@@ -168,9 +171,11 @@ def alerts_scan(*, today: dt.date | None = None) -> ScanResult:
     for kind, sources in ALERT_SOURCES.items():
         for source in sources:
             for candidate in source(today):
-                if alert_raise(candidate) is not None:
+                alert = alert_raise(candidate)
+                if alert is not None:
                     result.raised[kind] = result.raised.get(kind, 0) + 1
-    result.emails_sent = notifications_deliver_pending()
+                    result.notifications += alert.notifications.count()
+    result.emails_swept = notifications_deliver_pending()
     return result
 
 

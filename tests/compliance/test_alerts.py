@@ -1,10 +1,12 @@
 """Alerts: each kind fires once at the right time, to the right people, by e-mail and in the portal."""
 
 import datetime as dt
+import io
 import threading
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from freezegun import freeze_time
@@ -400,3 +402,45 @@ def test_concurrent_scans_raise_and_send_each_alert_once():
     assert Alert.objects.count() == 5
     assert Notification.objects.count() == 5
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scan_command_reports_what_it_raised(people):
+    """With real commits (no test transaction around it): each e-mail goes out as its alert commits."""
+    _active_onboarding(people, ato_expires_on=EXPIRES)
+    out = io.StringIO()
+
+    call_command("alerts_scan", "--date", str(EXPIRES - dt.timedelta(days=30)), stdout=out)
+    call_command("alerts_scan", "--date", str(EXPIRES - dt.timedelta(days=30)), stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "ato_expiring: 1 new alert(s)",
+        "1 new alert(s) for 1 recipient(s); 0 earlier e-mail(s) sent by the sweep.",
+        "0 new alert(s) for 0 recipient(s); 0 earlier e-mail(s) sent by the sweep.",
+    ]
+    assert len(mail.outbox) == 1
+
+
+def test_the_scan_command_refuses_a_malformed_date():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("alerts_scan", "--date", "31/03/2027")
+
+
+def test_a_failed_run_without_a_deployment_alerts_gsa(people, django_capture_on_commit_callbacks):
+    run = VerificationRun.objects.create(
+        model_version=ModelVersionFactory(), status="error", error_message="Hub unreachable."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [alert] = alerts_verification_finished(run.pk)
+
+    assert _recipients(alert) == {people["gsa"].username}
+    assert alert.agency is None
+
+
+def test_the_daily_scan_is_scheduled_in_celery_beat():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["alerts-daily-scan"]
+    assert entry["task"] == "compliance.tasks.alerts_scan_task"
+    assert entry["task"] in celery_app.tasks
