@@ -41,6 +41,7 @@ from compliance.models import VerificationRun
 
 TOOL_NAME = "onegov-ai-registry"
 TOOL_VERSION = "0.1.0"
+PUBLIC_HUB = "https://huggingface.co"
 OTHER_AGENCY = "This agency's bill of materials is visible only to its officers, GSA officers and auditors."
 
 # Hugging Face license ids that have no SPDX identifier, with the license's own name and text.
@@ -116,6 +117,15 @@ def _model_card_properties(version: ModelVersion) -> list[Property]:
     return [Property(name=name, value=value) for name, value in facts.items() if value]
 
 
+def _purl(version: ModelVersion, namespace: str, name: str) -> PackageURL:
+    """`pkg:huggingface/<ns>/<name>@<commit>`; no version before the first sync pins one, and the Hub's
+    address as the `repository_url` qualifier when HF_ENDPOINT is a mirror (as the purl spec asks)."""
+    qualifiers = {} if settings.HF_ENDPOINT == PUBLIC_HUB else {"repository_url": settings.HF_ENDPOINT}
+    return PackageURL(
+        type="huggingface", namespace=namespace, name=name, version=version.pinned_sha or None, qualifiers=qualifiers
+    )
+
+
 def model_version_component(version: ModelVersion, *, extra: Iterable[Property] = ()) -> Component:
     """One model version as a CycloneDX machine-learning-model component with its files nested."""
     namespace, name = version.repo_id.split("/", 1)
@@ -137,7 +147,7 @@ def model_version_component(version: ModelVersion, *, extra: Iterable[Property] 
         version=commit,
         description=version.name,
         supplier=OrganizationalEntity(name=vendor.name, urls=[XsUri(vendor.website)] if vendor.website else None),
-        purl=PackageURL(type="huggingface", namespace=namespace, name=name, version=commit),
+        purl=_purl(version, namespace, name),
         licenses=[aibom_license(version.declared_license, repo_url=_hub_url(version))],
         external_references=references,
         properties=[*_model_card_properties(version), *extra],

@@ -6,7 +6,9 @@ import json
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from agencies.services import PermissionRefused
 from catalog.models import ModelVersion, Vendor
@@ -24,7 +26,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 COMMIT = "0e9e39f249a16976918f6564b8830bc894c89659"
-HUB = "https://huggingface.co"
 
 
 def _llama(repo_id="meta-llama/Llama-3.1-8B", license_id="llama3.1") -> ModelVersion:
@@ -75,7 +76,7 @@ def test_a_model_version_document_validates_and_describes_the_pinned_model(tmp_p
 
     assert (document["bomFormat"], document["specVersion"]) == ("CycloneDX", "1.6")
     [model] = _models(document)
-    assert model["purl"] == f"pkg:huggingface/meta-llama/Llama-3.1-8B@{COMMIT}"
+    assert model["purl"].startswith(f"pkg:huggingface/meta-llama/Llama-3.1-8B@{COMMIT}")
     assert (model["group"], model["name"], model["version"]) == ("meta-llama", "Llama-3.1-8B", COMMIT)
     assert model["supplier"]["name"] == "Meta"
     assert model["licenses"] == [
@@ -87,9 +88,10 @@ def test_a_model_version_document_validates_and_describes_the_pinned_model(tmp_p
             }
         }
     ]
+    hub = settings.HF_ENDPOINT
     references = {r["type"]: r["url"] for r in model["externalReferences"]}
-    assert references["distribution"] == f"{HUB}/meta-llama/Llama-3.1-8B/tree/{COMMIT}"
-    assert references["model-card"] == f"{HUB}/meta-llama/Llama-3.1-8B/blob/{COMMIT}/README.md"
+    assert references["distribution"] == f"{hub}/meta-llama/Llama-3.1-8B/tree/{COMMIT}"
+    assert references["model-card"] == f"{hub}/meta-llama/Llama-3.1-8B/blob/{COMMIT}/README.md"
     facts = _properties(model)
     assert facts["onegov:model:parameter_count"] == "8000000000"
     assert facts["onegov:model:release_date"] == "2024-07-23"
@@ -125,7 +127,7 @@ def test_the_file_hashes_equal_the_manifest(tmp_path):
     ],
 )
 def test_a_license_is_an_spdx_id_or_a_named_license_never_unknown(hub_id, expected):
-    license = aibom_license(hub_id, repo_url=f"{HUB}/org/model")
+    license = aibom_license(hub_id, repo_url="https://huggingface.co/org/model")
 
     assert {key: getattr(license, key) for key in expected} == expected
     assert "unknown" not in str(license.name or license.id).lower()
@@ -192,3 +194,24 @@ def test_the_command_needs_exactly_one_known_subject(tmp_path):
     with pytest.raises(CommandError, match="No model version"):
         call_command("export_aibom", "--model-version", "999999", "--out", out)
     assert not (tmp_path / "x.json").exists()
+
+
+@override_settings(HF_ENDPOINT="https://huggingface.co")
+def test_the_purl_names_the_public_hub_without_a_qualifier(tmp_path):
+    version = _llama()
+
+    [model] = _models(_export(tmp_path, "--model-version", str(version.pk)))
+
+    assert model["purl"] == f"pkg:huggingface/meta-llama/Llama-3.1-8B@{COMMIT}"
+
+
+@override_settings(HF_ENDPOINT="https://hub-mirror.example.gov")
+def test_a_mirror_is_named_in_the_purl_and_an_unpinned_version_has_no_purl_version(tmp_path):
+    version = _llama()
+    ModelVersion.objects.filter(pk=version.pk).update(pinned_sha="")
+
+    [model] = _models(_export(tmp_path, "--model-version", str(version.pk)))
+
+    assert model["purl"] == ("pkg:huggingface/meta-llama/Llama-3.1-8B?repository_url=https://hub-mirror.example.gov")
+    assert _properties(model)["onegov:model:pinned_commit"] == "not pinned yet (no manifest sync)"
+    assert model["version"] == "main"
