@@ -27,7 +27,7 @@ from compliance.alerts import (
     notifications_deliver_pending,
     notifications_mark_all_read,
 )
-from compliance.alerts.sources import expiry_threshold
+from compliance.alerts.sources import ALERT_SOURCES, AlertCandidate, Audience, alert_source, expiry_threshold
 from compliance.models import Alert, AlertKind, AuditEvent, ManifestDrift, Notification, VerificationRun
 from config.celery import app as celery_app
 from tests.factories import (
@@ -444,3 +444,37 @@ def test_the_daily_scan_is_scheduled_in_celery_beat():
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-daily-scan"]
     assert entry["task"] == "compliance.tasks.alerts_scan_task"
     assert entry["task"] in celery_app.tasks
+
+
+@pytest.fixture
+def omb_source(people):
+    """A stand-in for the M-25-21 requirement source that issue 6 registers, removed after the test."""
+
+    def open_requirements(today):
+        due = dt.date(2027, 4, 3)
+        threshold = expiry_threshold((due - today).days)
+        if threshold:
+            yield AlertCandidate(
+                kind=AlertKind.OMB_DEADLINE,
+                dedupe_key=f"omb_deadline:requirement=1:{due}:{threshold}d",
+                title="M-25-21 AI strategy due",
+                message="The agency's AI strategy is still open.",
+                audience=Audience(agency_ids=frozenset({people["agency"].pk})),
+                due_on=due,
+                threshold_days=threshold,
+                agency_id=people["agency"].pk,
+            )
+
+    alert_source(AlertKind.OMB_DEADLINE)(open_requirements)
+    yield
+    ALERT_SOURCES[AlertKind.OMB_DEADLINE].remove(open_requirements)
+
+
+def test_a_source_registered_for_a_kind_is_run_by_the_daily_scan(
+    people, omb_source, django_capture_on_commit_callbacks
+):
+    first = _scan_on(dt.date(2027, 3, 27), django_capture_on_commit_callbacks)
+    again = _scan_on(dt.date(2027, 3, 28), django_capture_on_commit_callbacks)
+
+    assert (first.raised, again.raised) == ({AlertKind.OMB_DEADLINE: 1}, {})
+    assert [m.to for m in mail.outbox] == [["officer@doe.example"]]
