@@ -123,7 +123,7 @@ def notification_email(notification: Notification) -> bool:
     try:
         _email_message(notification).send()
     except Exception as error:  # any mail backend failure: keep the row for a later attempt
-        logger.warning("alert e-mail to %s failed: %s", notification.recipient, error)
+        logger.warning("alert e-mail to %s failed: %s", notification.recipient, error, exc_info=True)
         rows.update(email_status=Notification.EmailStatus.FAILED, email_error=str(error)[:300])
         return False
     rows.update(email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now(), email_error="")

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template import engines
 from django.test import override_settings
 from freezegun import freeze_time
 
@@ -43,6 +44,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+# Load the template engine before any clock is frozen: its first use imports every tag library, and
+# psycopg's C module warns ("datetime.date size changed") if it loads while freezegun replaces datetime.date.
+engines.all()
 EXPIRES = dt.date(2027, 3, 31)
 # (days before expiry, thresholds alerted on so far): 91 is too early, 31 and 8 add nothing new.
 SCHEDULE = [(91, []), (90, [90]), (31, [90]), (30, [90, 30]), (8, [90, 30]), (7, [90, 30, 7])]
