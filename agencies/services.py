@@ -11,6 +11,8 @@ from django.utils import timezone
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
 from catalog.models import Offering, OfferingStatusChange
 from compliance.audit import audit_record, audited_save, snapshot
+from compliance.jobs import send_task_on_commit
+from compliance.tasks import alerts_offering_status_changed_task
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -274,7 +276,8 @@ def offering_change_status(
     """Approve, suspend or remove an offering, recording the date and reason.
 
     Suspending or removing flags every approved or active onboarding of the offering for
-    offboarding, and returns them so that the caller can list the agencies affected.
+    offboarding, and returns them so that the caller can list the agencies affected. After
+    commit, a compliance task tells each affected agency's officers to offboard, and by when.
     `actor=None` is the seed loader recording public history.
     """
     if actor is not None and not actor.is_gsa_officer:
@@ -305,6 +308,9 @@ def offering_change_status(
         flagged = []
         if to_status in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
             flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
+        if flagged:
+            # The agencies affected are told what to do and by when, once the change has committed.
+            send_task_on_commit(alerts_offering_status_changed_task, change.pk)
     return StatusChangeResult(offering=locked, change=change, flagged=flagged)
 
 

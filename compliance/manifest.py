@@ -125,6 +125,10 @@ def _drift(mv: ModelVersion, kind: str, pinned: str, upstream: str, details: dic
     )
     if not created:
         return None
+    from compliance.jobs import send_task_on_commit
+    from compliance.tasks import alerts_drift_detected_task
+
+    send_task_on_commit(alerts_drift_detected_task, drift.pk)
     audit_record(
         actor=None,
         action="manifest.drift",

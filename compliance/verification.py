@@ -23,6 +23,7 @@ from compliance.audit import audit_record, snapshot
 from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
 from compliance.hashing import FolderRefused, confine, scan
 from compliance.hub import HubClient, HubError, HubModel
+from compliance.jobs import send_task_on_commit
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 
@@ -53,7 +54,7 @@ def verification_start(
             agency_id=deployment.agency_id,
             after=snapshot(run),
         )
-        transaction.on_commit(lambda: verification_run_task.delay(run.pk))
+        send_task_on_commit(verification_run_task, run.pk)
     return run
 
 
@@ -209,7 +210,8 @@ def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None
             ignore_conflicts=True,
         )
         indexes = list(range(len(groups)))
-        transaction.on_commit(lambda: [verification_hash_group_task.delay(run.pk, i) for i in indexes])
+        for index in indexes:
+            send_task_on_commit(verification_hash_group_task, run.pk, index)
     if not groups:
         verification_finalize(run_id=run.pk)
 
@@ -288,6 +290,10 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 
 
 def _audit_finished(run: VerificationRun) -> None:
+    if run.status in (Status.FAILED, Status.ERROR):
+        from compliance.tasks import alerts_verification_finished_task
+
+        send_task_on_commit(alerts_verification_finished_task, run.pk)
     audit_record(
         actor=None,
         action=f"verification.{run.status}",

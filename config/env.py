@@ -113,3 +113,19 @@ def env_paths(name: str, default: list[Path], *, environ: Mapping[str, str] | No
             raise ImproperlyConfigured(f"{name} must list absolute folders separated by {os.pathsep!r}, not {value!r}.")
         paths.append(path)
     return paths
+
+
+def env_int_list(
+    name: str, default: list[int], *, minimum: int | None = None, environ: Mapping[str, str] | None = None
+) -> list[int]:
+    """Comma-separated whole numbers, returned sorted from the largest down, without duplicates."""
+    value = _raw(name, environ)
+    if value is None or value == "":
+        return default
+    try:
+        numbers = {int(item) for item in value.split(",")}
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be comma-separated whole numbers, not {value!r}.") from None
+    if minimum is not None and any(number < minimum for number in numbers):
+        raise ImproperlyConfigured(f"{name} must list numbers of at least {minimum}, not {value!r}.")
+    return sorted(numbers, reverse=True)

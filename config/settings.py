@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -16,6 +17,7 @@ from config.env import (
     env_broker,
     env_database,
     env_int,
+    env_int_list,
     env_list,
     env_paths,
     env_str,
@@ -146,6 +148,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Kombu keeps its exchange table in ./control unless told otherwise.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     # The filesystem transport does not create its folders; web and worker both need them.
@@ -219,6 +223,17 @@ CELERY_BEAT_SCHEDULE["compliance-verification-sweep"] = {
     "task": "compliance.tasks.verification_sweep_task",
     "schedule": 10 * 60,
 }
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # Kombu keeps its exchange table in ./control unless told otherwise; keep it with the broker's folders.
-    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(BROKER_DIR / "control")
+
+
+# Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
+# long agencies have to offboard an offering that GSA suspended or removed (six months: the phase-out the
+# President ordered for Anthropic on 27 Feb 2026). The daily scan runs at ALERT_SCAN_HOUR (UTC).
+ALERT_EXPIRY_DAYS = env_int_list("ALERT_EXPIRY_DAYS", [90, 30, 7], minimum=1)
+OFFBOARDING_PERIOD_DAYS = env_int("OFFBOARDING_PERIOD_DAYS", 180, minimum=1)
+ALERT_SCAN_HOUR = env_int("ALERT_SCAN_HOUR", 6, minimum=0)
+if ALERT_SCAN_HOUR > 23:
+    raise ImproperlyConfigured(f"ALERT_SCAN_HOUR must be an hour from 0 to 23, not {ALERT_SCAN_HOUR}.")
+CELERY_BEAT_SCHEDULE["alerts-daily-scan"] = {
+    "task": "compliance.tasks.alerts_scan_task",
+    "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
+}
