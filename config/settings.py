@@ -192,3 +192,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,
+# installed by scripts/setup.sh) and are served by the application itself, never a CDN.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+STATICFILES_DIRS += [
+    ("uswds", NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"),
+    ("htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
