@@ -11,6 +11,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class VendorForm(UswdsFormMixin, forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Vendor
         fields = ["name", "website"]
@@ -37,6 +39,10 @@ class OfferingForm(UswdsFormMixin, forms.ModelForm):
 
 
 class AgreementForm(UswdsFormMixin, forms.ModelForm):
+    source_url = forms.URLField(
+        label="Public source", max_length=500, assume_scheme="https", help_text="Where the terms were published."
+    )
+
     class Meta:
         model = Agreement
         fields = [
@@ -72,7 +78,7 @@ class OfferingStatusForm(UswdsFormMixin, forms.Form):
     to_status = forms.ChoiceField(label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(required=False, widget=DATE, help_text="Leave empty for today.")
-    source_url = forms.URLField(label="Public source", required=False, max_length=500)
+    source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
