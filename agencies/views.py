@@ -163,13 +163,16 @@ class OnboardingDetailView(SignedInMixin, View):
         return get_object_or_404(onboarding_list(user=self.request.user).prefetch_related("transitions__actor"), pk=pk)
 
     def _render(self, onboarding, failed: TransitionForm | None = None, status: int = 200):
-        forms = []
+        forms, refusal = [], None
         for transition in _available_actions(self.request.user, onboarding):
             if failed is not None and failed.data.get("action") == transition.action:
                 forms.append((transition, failed))
             else:
-                forms.append((transition, TransitionForm(initial={"action": transition.action}, prefix=None)))
-        context = {"onboarding": onboarding, "transition_forms": forms, "can_change": bool(forms)}
+                forms.append((transition, TransitionForm(initial={"action": transition.action})))
+        if failed is not None and all(form is not failed for _, form in forms):
+            # A step the page did not offer (a stale page, or a hand-made request): say why above the steps.
+            refusal = " ".join(message for messages_ in failed.errors.values() for message in messages_)
+        context = {"onboarding": onboarding, "transition_forms": forms, "refusal": refusal}
         context["can_edit_facts"] = (
             self.request.user.is_gsa_officer or self.request.user.is_agency_officer
         ) and onboarding.state not in Onboarding.CLOSED_STATES

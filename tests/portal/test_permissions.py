@@ -28,9 +28,15 @@ READ_PAGES = {
     "agencies": (lambda w: reverse("agencies:agency-list"), "login 200 200 200 200"),
     "agency A": (lambda w: reverse("agencies:agency-detail", args=[w.agency_a.pk]), "login 200 404 200 200"),
     "onboardings": (lambda w: reverse("agencies:onboarding-list"), "login 200 200 200 200"),
-    "onboarding A": (lambda w: reverse("agencies:onboarding-detail", args=[w.onboarding_a.pk]), "login 200 404 200 200"),
+    "onboarding A": (
+        lambda w: reverse("agencies:onboarding-detail", args=[w.onboarding_a.pk]),
+        "login 200 404 200 200",
+    ),
     "deployments": (lambda w: reverse("agencies:deployment-list"), "login 200 200 200 200"),
-    "deployment A": (lambda w: reverse("agencies:deployment-detail", args=[w.deployment_a.pk]), "login 200 404 200 200"),
+    "deployment A": (
+        lambda w: reverse("agencies:deployment-detail", args=[w.deployment_a.pk]),
+        "login 200 404 200 200",
+    ),
     "verification A": (lambda w: reverse("compliance:run-detail", args=[w.run_a.pk]), "login 200 404 200 200"),
     "audit log": (lambda w: reverse("compliance:audit-list"), "login 200 200 200 200"),
 }
@@ -42,11 +48,20 @@ CHANGE_PAGES = {
         "login 200 404 403 200",
     ),
     "register a deployment": (lambda w: reverse("agencies:deployment-create"), "login 200 200 403 200"),
-    "edit deployment A": (lambda w: reverse("agencies:deployment-edit", args=[w.deployment_a.pk]), "login 200 404 403 200"),
+    "edit deployment A": (
+        lambda w: reverse("agencies:deployment-edit", args=[w.deployment_a.pk]),
+        "login 200 404 403 200",
+    ),
     "add a vendor": (lambda w: reverse("catalog:record-create", args=["vendors"]), "login 403 403 403 200"),
-    "edit an offering": (lambda w: reverse("catalog:record-edit", args=["offerings", w.offering.pk]), "login 403 403 403 200"),
+    "edit an offering": (
+        lambda w: reverse("catalog:record-edit", args=["offerings", w.offering.pk]),
+        "login 403 403 403 200",
+    ),
     "add an agreement": (lambda w: reverse("catalog:record-create", args=["agreements"]), "login 403 403 403 200"),
-    "add a model version": (lambda w: reverse("catalog:record-create", args=["model-versions"]), "login 403 403 403 200"),
+    "add a model version": (
+        lambda w: reverse("catalog:record-create", args=["model-versions"]),
+        "login 403 403 403 200",
+    ),
     "change offering status": (
         lambda w: reverse("agencies:offering-status", args=[w.offering.slug]),
         "login 403 403 403 200",
