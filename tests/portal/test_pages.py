@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from freezegun import freeze_time
 
 from agencies.charts import bar_chart, stacked_column_chart
 from compliance.models import VerificationRun
@@ -154,3 +157,17 @@ def test_a_stacked_column_is_as_tall_as_its_share_of_the_largest_total():
 
     # The plot is 240 - 40 - 28 = 172 units tall: w1's two halves and w2's single block fill it.
     assert svg.count('height="86.0"') == 2 and svg.count('height="172.0"') == 1
+
+
+def test_an_idle_session_ends_after_the_timeout(world, client, settings):
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with freeze_time(start):
+        client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    with freeze_time(start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)):
+        still_in = client.get(reverse("agencies:agency-list"))
+
+    with freeze_time(start + dt.timedelta(seconds=2 * settings.SESSION_COOKIE_AGE)):
+        response = client.get(reverse("agencies:agency-list"))
+
+    assert still_in.status_code == 200
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
