@@ -92,6 +92,10 @@ def stacked_column_chart(
             f'<text x="{x + column / 2:.1f}" y="{legend + plot_height + 18}" text-anchor="middle" '
             f'fill="{TEXT_COLOR}" {FONT}>{escape(category)}</text>'
         )
+    if not any(totals):
+        body.append(
+            f'<text x="{left + 8}" y="{legend + plot_height / 2:.1f}" fill="{TEXT_COLOR}" {FONT}>Nothing yet.</text>'
+        )
     desc = "; ".join(
         f"{category}: " + ", ".join(f"{values[i]} {name.lower()}" for name, _, values in series)
         for i, category in enumerate(categories)

@@ -197,7 +197,6 @@ LOGGING = {
 # The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,
 # installed by scripts/setup.sh) and are served by the application itself, never a CDN.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
-STATICFILES_DIRS += [
-    ("uswds", NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"),
-    ("htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
-]
+USWDS_DIST = NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"
+STATICFILES_DIRS += [(f"uswds/{part}", USWDS_DIST / part) for part in ("css", "fonts", "img", "js")]
+STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
