@@ -127,7 +127,12 @@ def test_a_wrong_password_is_refused_with_a_message(world, client):
 
 
 def test_the_uswds_and_htmx_files_come_from_the_npm_packages():
-    for name in ("uswds/css/uswds.min.css", "uswds/js/uswds.min.js", "uswds/fonts", "htmx/htmx.min.js"):
+    for name in (
+        "uswds/css/uswds.min.css",
+        "uswds/js/uswds.min.js",
+        "uswds/fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2",
+        "htmx/htmx.min.js",
+    ):
         found = finders.find(name)
         assert found and "node_modules" in str(found), name
 
