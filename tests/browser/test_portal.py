@@ -154,3 +154,39 @@ def test_every_main_page_has_no_serious_or_critical_accessibility_violation(page
             found[name] = violations
 
     assert found == {}
+
+
+def test_an_agency_officer_starts_a_verification_and_the_page_follows_it_to_the_results(page, live_server, registry):
+    sign_in(page, live_server, "doe-officer")
+    page.goto(live_server.url + reverse("agencies:deployment-detail", args=[registry["deployment"].pk]))
+    page.get_by_role("button", name="Verify this deployment").click()
+    page.get_by_text("This page updates by itself").wait_for()
+    run = VerificationRun.objects.get(deployment=registry["deployment"])
+    screenshot(page, "verification-queued")
+
+    # The verification engine (issue 3) is not merged yet: write what its worker writes when a run ends.
+    VerificationRun.objects.filter(pk=run.pk).update(
+        status=VerificationRun.Status.FAILED,
+        files_total=1,
+        files_done=1,
+        bytes_total=10,
+        bytes_done=10,
+        count_missing=1,
+    )
+    run.file_results.create(path="model.safetensors", status="missing", algorithm="sha256", expected="a" * 64)
+
+    page.get_by_role("heading", name="Files").wait_for()  # htmx polled, saw the end and reloaded the page
+    assert "model.safetensors" in page.locator("table").inner_text()
+    assert page.locator("[hx-get]").count() == 0
+    screenshot(page, "verification-finished")
+
+
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_main_content(page, live_server, registry):
+    page.goto(live_server.url + reverse("catalog:offering-list"))
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    page.keyboard.press("Enter")
+
+    assert focused == "Skip to main content"
+    assert page.evaluate("document.activeElement.id") == "main-content"
