@@ -7,6 +7,8 @@ next to the field they name.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -46,7 +48,7 @@ DEPLOYMENT_SAVED = "Deployment {deployment} was saved."
 STATUS_CHANGED = "{offering} is now {status}."
 
 
-def _refuse(error: PermissionRefused):
+def _refuse(error: PermissionRefused) -> NoReturn:
     """Another agency's record is not found (404); a wrong role is forbidden (403)."""
     if error.code == "not_found":
         raise Http404(error.message)
