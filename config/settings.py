@@ -237,3 +237,11 @@ CELERY_BEAT_SCHEDULE["alerts-daily-scan"] = {
     "task": "compliance.tasks.alerts_scan_task",
     "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
 }
+
+
+# The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,
+# installed by scripts/setup.sh) and are served by the application itself, never a CDN.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+USWDS_DIST = NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"
+STATICFILES_DIRS += [(f"uswds/{part}", USWDS_DIST / part) for part in ("css", "fonts", "img", "js")]
+STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from catalog.views import OfferingListView
+from compliance.views.dashboard import DashboardView
 
 urlpatterns = [
-    path("", OfferingListView.as_view(), name="home"),
+    path("", DashboardView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The portal (issue 5).
+    path("catalog/", include("catalog.urls")),
+    path("", include("agencies.urls")),
+    path("", include("compliance.urls")),
 ]

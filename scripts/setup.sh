@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -16,6 +17,19 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   else
     echo "setup: please install these Debian packages: ${need_apt[*]} (browser tests and PDF checks need them)" >&2
   fi
+fi
+
+# The portal's front-end packages (USWDS, htmx; axe-core for the browser tests), pinned by
+# package-lock.json and served by the application itself. Reinstalled when the lock file changes.
+if command -v npm >/dev/null 2>&1; then
+  npm_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+  if [ ! -f "$npm_stamp" ]; then
+    echo "setup: installing front-end packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$npm_stamp"
+  fi
+else
+  echo "setup: npm is missing; the portal needs node_modules (install Debian's nodejs and npm)" >&2
 fi
 
 PYTHON=${PYTHON:-python3}

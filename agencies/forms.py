@@ -1,0 +1,79 @@
+"""Portal forms of the onboarding workflow and of deployments. Saving goes through agencies.services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from agencies.models import Agency, Deployment, Onboarding
+from agencies.selectors import onboarding_list
+from catalog.models import ModelVersion, Offering
+from config.portal import UswdsFormMixin
+
+DATE = forms.DateInput(attrs={"type": "date"})
+YES_NO_UNKNOWN = forms.NullBooleanSelect
+
+
+class ContractFactsForm(UswdsFormMixin, forms.Form):
+    """The M-25-22 facts of an onboarding's contract; a GSA officer needs the first two to approve."""
+
+    contract_number = forms.CharField(max_length=100, required=False)
+    no_training_on_agency_data = forms.NullBooleanField(
+        label="The contract forbids training on non-public agency data",
+        widget=YES_NO_UNKNOWN,
+        help_text="M-25-22: the vendor may not use agency inputs and outputs to train its models.",
+    )
+    data_portability = forms.NullBooleanField(
+        label="The contract provides data and model portability",
+        widget=YES_NO_UNKNOWN,
+        help_text="M-25-22: the agency can take its data and models elsewhere (no vendor lock-in).",
+    )
+    ato_granted_on = forms.DateField(label="ATO granted on", required=False, widget=DATE)
+    ato_expires_on = forms.DateField(label="ATO expires on", required=False, widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        granted, expires = cleaned.get("ato_granted_on"), cleaned.get("ato_expires_on")
+        if granted and expires and expires <= granted:
+            self.add_error("ato_expires_on", "The ATO must expire after it was granted.")
+        return cleaned
+
+
+class OnboardingRequestForm(ContractFactsForm):
+    """An agency's request for an approved offering, with the contract facts known so far."""
+
+    field_order = ["agency", "offering", "purpose"]
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all())
+    offering = forms.ModelChoiceField(queryset=Offering.objects.filter(status=Offering.Status.APPROVED))
+    purpose = forms.CharField(
+        label="What the agency will use it for", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"].queryset = self.fields["offering"].queryset.select_related("vendor")
+        if not user.is_gsa_officer:
+            del self.fields["agency"]
+
+
+class TransitionForm(UswdsFormMixin, forms.Form):
+    """One step of the workflow (approve, reject, activate...) and the reason kept in the history."""
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DeploymentForm(UswdsFormMixin, forms.ModelForm):
+    """An agency-hosted copy of a model version; agency officers register them for their own agency."""
+
+    class Meta:
+        model = Deployment
+        fields = ["agency", "name", "model_version", "onboarding", "storage_path", "environment", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model_version"].queryset = ModelVersion.objects.select_related("offering")
+        self.fields["onboarding"].queryset = onboarding_list(user=user).exclude(state__in=Onboarding.CLOSED_STATES)
+        if not user.is_gsa_officer:
+            del self.fields["agency"]
+            self.instance.agency = user.agency

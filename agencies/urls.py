@@ -1,0 +1,23 @@
+from django.urls import path
+
+from agencies import views
+
+app_name = "agencies"
+urlpatterns = [
+    path("catalog/offerings/<slug:slug>/", views.OfferingDetailView.as_view(), name="offering-detail"),
+    path("catalog/offerings/<slug:slug>/status/", views.OfferingStatusView.as_view(), name="offering-status"),
+    path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
+    path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
+    path("onboardings/", views.OnboardingListView.as_view(), name="onboarding-list"),
+    path("onboardings/new/", views.OnboardingRequestView.as_view(), name="onboarding-request"),
+    path("onboardings/<int:pk>/", views.OnboardingDetailView.as_view(), name="onboarding-detail"),
+    path(
+        "onboardings/<int:pk>/contract-facts/",
+        views.OnboardingContractFactsView.as_view(),
+        name="onboarding-contract-facts",
+    ),
+    path("deployments/", views.DeploymentListView.as_view(), name="deployment-list"),
+    path("deployments/new/", views.DeploymentFormView.as_view(), name="deployment-create"),
+    path("deployments/<int:pk>/", views.DeploymentDetailView.as_view(), name="deployment-detail"),
+    path("deployments/<int:pk>/edit/", views.DeploymentFormView.as_view(), name="deployment-edit"),
+]

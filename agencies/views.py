@@ -1,0 +1,327 @@
+"""Portal pages of agencies: agencies, the onboarding workflow, deployments and the offering page.
+
+Every read goes through agencies.selectors, so an agency officer's lookups of another agency's
+records find nothing (404); every write goes through agencies.services, whose refusals are shown
+next to the field they name.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from agencies.forms import ContractFactsForm, DeploymentForm, OnboardingRequestForm, TransitionForm
+from agencies.models import Deployment, Onboarding
+from agencies.selectors import agency_list, deployment_list, onboarding_list, scope_to_agency
+from agencies.services import (
+    OFFERING_STATUS_MOVES,
+    TRANSITIONS,
+    PermissionRefused,
+    ServiceError,
+    deployment_save,
+    offering_change_status,
+    onboarding_contract_facts_update,
+    onboarding_request,
+    onboarding_transition,
+)
+from catalog.forms import OfferingStatusForm
+from catalog.models import Offering
+from config.portal import (
+    CHANGE_REFUSED,
+    GsaOfficerRequiredMixin,
+    OfficerRequiredMixin,
+    SignedInMixin,
+    form_add_service_error,
+    paginate,
+)
+
+REQUESTED = "The request for {offering} was sent to GSA for review."
+FACTS_SAVED = "The contract facts were saved."
+STEP_DONE = "The onboarding was {verb}."
+DEPLOYMENT_SAVED = "Deployment {deployment} was saved."
+STATUS_CHANGED = "{offering} is now {status}."
+
+
+def _refuse(error: PermissionRefused) -> NoReturn:
+    """Another agency's record is not found (404); a wrong role is forbidden (403)."""
+    if error.code == "not_found":
+        raise Http404(error.message)
+    raise PermissionDenied(error.message)
+
+
+class AgencyListView(SignedInMixin, TemplateView):
+    template_name = "agencies/agency_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(self.request, agency_list(user=self.request.user)),
+        }
+
+
+class AgencyDetailView(SignedInMixin, TemplateView):
+    """One agency: its Chief AI Officer, onboardings and deployments."""
+
+    template_name = "agencies/agency_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        agency = get_object_or_404(agency_list(user=user), pk=kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "agency": agency,
+            "onboardings": onboarding_list(user=user).filter(agency=agency),
+            "deployments": deployment_list(user=user).filter(agency=agency),
+        }
+
+
+class OnboardingListView(SignedInMixin, TemplateView):
+    template_name = "agencies/onboarding_list.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = onboarding_list(user=self.request.user)
+        state = self.request.GET.get("state", "")
+        if state in Onboarding.State.values:
+            queryset = queryset.filter(state=state)
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(self.request, queryset),
+            "states": Onboarding.State.choices,
+            "state": state,
+            "query": f"state={state}" if state else "",
+        }
+
+
+class OnboardingRequestView(OfficerRequiredMixin, View):
+    """An agency officer (or a GSA officer on an agency's behalf) requests an approved offering."""
+
+    template_name = "agencies/onboarding_form.html"
+
+    def get(self, request):
+        initial = {"offering": request.GET.get("offering")} if request.GET.get("offering") else {}
+        return render(request, self.template_name, {"form": OnboardingRequestForm(user=request.user, initial=initial)})
+
+    def post(self, request):
+        form = OnboardingRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            agency = data.pop("agency", None) or request.user.agency
+            try:
+                onboarding = onboarding_request(actor=request.user, agency=agency, **data)
+            except PermissionRefused as error:
+                _refuse(error)
+            except (ServiceError, ValidationError) as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(request, REQUESTED.format(offering=onboarding.offering))
+                return redirect("agencies:onboarding-detail", pk=onboarding.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+def _available_actions(user, onboarding: Onboarding) -> list:
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if onboarding.state in transition.sources and user.is_active and user.role in transition.roles
+    ]
+
+
+class OnboardingDetailView(SignedInMixin, View):
+    """An onboarding, its contract facts, its whole history and the steps the user may take next."""
+
+    template_name = "agencies/onboarding_detail.html"
+
+    def get(self, request, pk):
+        return self._render(self._onboarding(pk))
+
+    def post(self, request, pk):
+        if not (request.user.is_gsa_officer or request.user.is_agency_officer):
+            raise PermissionDenied(CHANGE_REFUSED)
+        onboarding = self._onboarding(pk)
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            try:
+                onboarding = onboarding_transition(
+                    actor=request.user, onboarding=onboarding, action=action, reason=form.cleaned_data["reason"]
+                )
+            except ServiceError as error:
+                if error.code == "not_found":
+                    raise Http404(error.message) from error
+                form.add_error("reason", error.message)
+                form.mark_errors()
+            else:
+                messages.success(request, STEP_DONE.format(verb=TRANSITIONS[action].verb))
+                return redirect("agencies:onboarding-detail", pk=onboarding.pk)
+        return self._render(onboarding, failed=form, status=400)
+
+    def _onboarding(self, pk) -> Onboarding:
+        return get_object_or_404(onboarding_list(user=self.request.user).prefetch_related("transitions__actor"), pk=pk)
+
+    def _render(self, onboarding, failed: TransitionForm | None = None, status: int = 200):
+        forms, refusal = [], None
+        for transition in _available_actions(self.request.user, onboarding):
+            if failed is not None and failed.data.get("action") == transition.action:
+                forms.append((transition, failed))
+            else:
+                forms.append((transition, TransitionForm(initial={"action": transition.action})))
+        if failed is not None and all(form is not failed for _, form in forms):
+            # A step the page did not offer (a stale page, or a hand-made request): say why above the steps.
+            refusal = " ".join(message for messages_ in failed.errors.values() for message in messages_)
+        context = {"onboarding": onboarding, "transition_forms": forms, "refusal": refusal}
+        context["can_edit_facts"] = (
+            self.request.user.is_gsa_officer or self.request.user.is_agency_officer
+        ) and onboarding.state not in Onboarding.CLOSED_STATES
+        return render(self.request, self.template_name, context, status=status)
+
+
+class OnboardingContractFactsView(OfficerRequiredMixin, View):
+    template_name = "agencies/contract_facts_form.html"
+
+    def get(self, request, pk):
+        onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
+        initial = {name: getattr(onboarding, name) for name in ContractFactsForm.base_fields}
+        return render(
+            request, self.template_name, {"form": ContractFactsForm(initial=initial), "onboarding": onboarding}
+        )
+
+    def post(self, request, pk):
+        onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
+        form = ContractFactsForm(request.POST)
+        if form.is_valid():
+            try:
+                onboarding_contract_facts_update(actor=request.user, onboarding=onboarding, **form.cleaned_data)
+            except PermissionRefused as error:
+                _refuse(error)
+            except (ServiceError, ValidationError) as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(request, FACTS_SAVED)
+                return redirect("agencies:onboarding-detail", pk=onboarding.pk)
+        return render(request, self.template_name, {"form": form, "onboarding": onboarding}, status=400)
+
+
+class DeploymentListView(SignedInMixin, TemplateView):
+    template_name = "agencies/deployment_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(self.request, deployment_list(user=self.request.user)),
+        }
+
+
+class DeploymentDetailView(SignedInMixin, TemplateView):
+    """A deployment and its verification runs, newest first, with a button to start one."""
+
+    template_name = "agencies/deployment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        deployment = get_object_or_404(deployment_list(user=user), pk=kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "deployment": deployment,
+            "runs": paginate(self.request, deployment.verification_runs.select_related("requested_by")),
+            "can_change": user.is_gsa_officer or user.is_agency_officer,
+        }
+
+
+class DeploymentFormView(OfficerRequiredMixin, View):
+    """Register a deployment (agency officers for their own agency) or edit one."""
+
+    template_name = "agencies/deployment_form.html"
+
+    def _deployment(self, pk) -> Deployment:
+        if pk is None:
+            return Deployment()
+        return get_object_or_404(deployment_list(user=self.request.user), pk=pk)
+
+    def get(self, request, pk=None):
+        form = DeploymentForm(instance=self._deployment(pk), user=request.user)
+        return render(request, self.template_name, {"form": form, "deployment": form.instance})
+
+    def post(self, request, pk=None):
+        form = DeploymentForm(request.POST, instance=self._deployment(pk), user=request.user)
+        if form.is_valid():
+            try:
+                deployment = deployment_save(actor=request.user, deployment=form.instance)
+            except PermissionRefused as error:
+                _refuse(error)
+            except (ServiceError, ValidationError) as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(request, DEPLOYMENT_SAVED.format(deployment=deployment))
+                return redirect("agencies:deployment-detail", pk=deployment.pk)
+        return render(request, self.template_name, {"form": form, "deployment": form.instance}, status=400)
+
+
+class OfferingDetailView(TemplateView):
+    """An offering: terms and their source, status history, model versions and the agencies onboarded.
+
+    Approved offerings are public; the others, the verifications and the onboardings need sign-in,
+    and agency officers see only their own agency's verifications and onboardings.
+    """
+
+    template_name = "catalog/offering_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        offerings = Offering.objects.select_related("vendor")
+        if not user.is_authenticated:
+            offerings = offerings.filter(status=Offering.Status.APPROVED)
+        offering = get_object_or_404(offerings, slug=kwargs["slug"])
+        versions = list(offering.model_versions.all())
+        for version in versions:
+            runs = scope_to_agency(version.verification_runs.all(), user, field="deployment__agency")
+            version.latest_run = runs.select_related("deployment__agency").first()
+        return {
+            **super().get_context_data(**kwargs),
+            "offering": offering,
+            "agreements": offering.agreements.all(),
+            "status_changes": offering.status_changes.select_related("changed_by"),
+            "model_versions": versions,
+            "onboardings": onboarding_list(user=user).filter(offering=offering),
+            "can_request": offering.status == Offering.Status.APPROVED
+            and (user.is_authenticated and (user.is_agency_officer or user.is_gsa_officer)),
+        }
+
+
+class OfferingStatusView(GsaOfficerRequiredMixin, View):
+    """Approve, suspend or remove an offering with a reason; lists the agencies whose onboardings were flagged."""
+
+    template_name = "catalog/offering_status_form.html"
+
+    def _context(self, slug, form=None, result=None):
+        offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
+        moves = [(status, Offering.Status(status).label) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
+        form = form or OfferingStatusForm(moves=moves)
+        form.fields["to_status"].choices = moves
+        return {"offering": offering, "form": form, "result": result}
+
+    def get(self, request, slug):
+        return render(request, self.template_name, self._context(slug))
+
+    def post(self, request, slug):
+        context = self._context(slug)
+        form = OfferingStatusForm(request.POST, moves=context["form"].fields["to_status"].choices)
+        if form.is_valid():
+            try:
+                result = offering_change_status(actor=request.user, offering=context["offering"], **form.cleaned_data)
+            except PermissionRefused as error:
+                _refuse(error)
+            except ServiceError as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    STATUS_CHANGED.format(offering=result.offering, status=result.offering.get_status_display()),
+                )
+                return render(request, self.template_name, self._context(slug, result=result))
+        return render(request, self.template_name, self._context(slug, form=form), status=400)

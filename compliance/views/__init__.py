@@ -1,0 +1,1 @@
+"""Portal pages of the compliance app: the dashboard, verification runs and the audit log."""

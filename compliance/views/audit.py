@@ -1,0 +1,34 @@
+"""The audit log: every change made through a service, filtered and paginated."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from compliance.filtersets import AuditEventFilterSet
+from compliance.models import AuditEvent
+from config.portal import SignedInMixin, paginate
+
+
+def audit_event_list(*, user):
+    """GSA officers and auditors read every event; agency officers only their own agency's."""
+    events = AuditEvent.objects.order_by("-seq")
+    if user.is_gsa_officer or user.is_auditor:
+        return events
+    if user.is_agency_officer:
+        return events.filter(agency_id=user.agency_id)
+    return events.none()
+
+
+class AuditEventListView(SignedInMixin, TemplateView):
+    template_name = "compliance/audit_event_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = AuditEventFilterSet(self.request.GET or None, queryset=audit_event_list(user=self.request.user))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter": filterset,
+            "page": paginate(self.request, filterset.qs),
+            "query": query.urlencode(),
+        }
