@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
 from catalog.models import Offering, OfferingStatusChange
-from compliance.audit import audit_record, audited_save, snapshot
+from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -309,25 +309,14 @@ def offering_change_status(
 
 
 def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) -> list[Onboarding]:
-    onboardings = list(
-        Onboarding.objects.select_for_update()
-        .select_related("agency")
-        .filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE])
-    )
     note = f"{offering} was {offering.get_status_display().lower()}: {reason}"
-    now = timezone.now()
-    for onboarding in onboardings:
-        before = snapshot(onboarding)
-        onboarding.offboarding_flagged_at, onboarding.offboarding_flag_reason = now, note
-        onboarding.save(update_fields=["offboarding_flagged_at", "offboarding_flag_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="onboarding.flagged_for_offboarding",
-            obj=onboarding,
-            before=before,
-            after=snapshot(onboarding),
-        )
-    return onboardings
+    flagged = audited_bulk_update(
+        actor=actor,
+        queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
+        changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
+        action="onboarding.flagged_for_offboarding",
+    )
+    return list(Onboarding.objects.select_related("agency").filter(pk__in=flagged))
 
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:

@@ -8,3 +8,31 @@ def verification_run_task(run_id: int) -> None:
     from compliance.verification import verification_execute
 
     verification_execute(run_id=run_id)
+
+
+@shared_task(name="compliance.tasks.sweep_stale_jobs", acks_late=True, ignore_result=True)
+def sweep_stale_jobs() -> dict[str, dict[str, int]]:
+    """Requeue or abandon jobs stuck running, and re-send jobs left queued (compliance.reliability)."""
+    from compliance.reliability import sweep_stale_jobs as sweep
+
+    return {
+        kind: {"resent": len(r.resent), "requeued": len(r.requeued), "abandoned": len(r.abandoned)}
+        for kind, r in sweep().items()
+    }
+
+
+@shared_task(name="compliance.tasks.audit_checkpoint_task", acks_late=True, ignore_result=True)
+def audit_checkpoint_task() -> int:
+    """Anchor the audit chain's head outside the database (compliance.checkpoints); log loudly if it is broken."""
+    import logging
+
+    from compliance.audit import ChainBreak
+    from compliance.checkpoints import audit_checkpoint_write
+
+    result = audit_checkpoint_write()
+    if isinstance(result, ChainBreak):
+        logging.getLogger("compliance.audit").critical(
+            "Audit chain broken at event #%s, not anchored: %s", result.seq, result.reason
+        )
+        return -1
+    return result.seq
