@@ -67,7 +67,11 @@ def signin_failure_record(*, username: str, ip_address: str | None) -> SignInThr
                 action="auth.locked_out",
                 object_type="auth.signin",
                 object_id=username[:64],
-                after={"ip_address": ip_address, "failures": throttle.failures, "locked_until": throttle.locked_until},
+                after={
+                    "ip_address": ip_address,
+                    "failures": throttle.failures,
+                    "locked_until": throttle.locked_until.isoformat(),
+                },
             )
         throttle.save()
     return throttle

@@ -1,4 +1,4 @@
-"""Tampering with the audit trail is found: by the chain, by the checkpoints outside the database, and by verify_audit_log.
+"""Tampering with the audit trail is found by the chain, by the checkpoints and by verify_audit_log.
 
 On PostgreSQL the append-only triggers refuse the tampering, so these tests do what an attacker
 with superuser rights would do: disable the triggers first (AUD-05).
