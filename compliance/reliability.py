@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from celery import current_app
+from celery import Celery, current_app
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -74,22 +74,22 @@ def register_swept_job(job: SweptJob) -> None:
     SWEPT_JOBS[job.kind] = job
 
 
-def job_send(task_name: str, pk: int) -> bool:
+def job_send(task_name: str, *args: int, app: Celery | None = None) -> bool:
     """Send a job's task now; on a broker failure log it and return False (the sweeper will re-send).
 
     The publish retry policy in settings bounds how long this can take with the broker down.
     """
     try:
-        current_app.send_task(task_name, args=[pk])
+        (app or current_app).send_task(task_name, args=list(args))
     except Exception:  # kombu raises several types (OperationalError, ConnectionError, timeouts).
-        logger.warning("Could not send %s(%s); the job row stays queued for the sweeper.", task_name, pk, exc_info=True)
+        logger.warning("Could not send %s%s; the job row stays queued for the sweeper.", task_name, args, exc_info=True)
         return False
     return True
 
 
-def job_send_on_commit(task_name: str, pk: int) -> None:
+def job_send_on_commit(task_name: str, *args: int) -> None:
     """Send a job's task once the current transaction commits, without failing the request if the broker is down."""
-    transaction.on_commit(lambda: job_send(task_name, pk))
+    transaction.on_commit(lambda: job_send(task_name, *args))
 
 
 def _stuck_running(job: SweptJob, now: dt.datetime, actor) -> tuple[list[int], list[int]]:
