@@ -87,9 +87,9 @@ def job_send(task_name: str, *args: int, app: Celery | None = None) -> bool:
     return True
 
 
-def job_send_on_commit(task_name: str, *args: int) -> None:
+def job_send_on_commit(task_name: str, *args: int, app: Celery | None = None) -> None:
     """Send a job's task once the current transaction commits, without failing the request if the broker is down."""
-    transaction.on_commit(lambda: job_send(task_name, *args))
+    transaction.on_commit(lambda: job_send(task_name, *args, app=app))
 
 
 def _stuck_running(job: SweptJob, now: dt.datetime, actor) -> tuple[list[int], list[int]]:

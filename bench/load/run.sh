@@ -70,5 +70,5 @@ status=0
 "$BIN/locust" -f bench/load/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" \
   --run-time "$DURATION" --host "http://127.0.0.1:$PORT" --only-summary --loglevel WARNING \
   >"$WORK/locust.log" 2>&1 || status=$?
-grep -E "LOAD RESULT|^  |API routes|ERROR" "$WORK/locust.log" || tail -n 30 "$WORK/locust.log"
+grep -E "LOAD RESULT|^  |API routes|ERROR" "$WORK/locust.log" | grep -v Aggregated || tail -n 30 "$WORK/locust.log"
 exit "$status"

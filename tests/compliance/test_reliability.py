@@ -15,7 +15,7 @@ from django.utils import timezone
 from compliance.audit import audit_chain_verify, audit_record
 from compliance.checkpoints import checkpoint_path
 from compliance.models import AuditChainHead, AuditEvent, JobDispatch, VerificationRun
-from compliance.reliability import SWEPT_JOBS, SweptJob, job_send, sweep_stale_jobs
+from compliance.reliability import SWEPT_JOBS, SweptJob, job_send, job_send_on_commit, sweep_stale_jobs
 from compliance.tasks import sweep_stale_jobs as sweep_stale_jobs_task
 from tests.harness import needs_real_services, publisher
 
@@ -139,6 +139,21 @@ def test_the_beat_task_runs_the_sweep(sent):
 
     assert summary["verification"] == {"resent": 1, "requeued": 0, "abandoned": 0}
     assert sent == [(VERIFY, [stale.pk])]
+
+
+@pytest.mark.django_db
+def test_with_the_broker_unreachable_a_job_stays_queued_without_an_error(django_capture_on_commit_callbacks, caplog):
+    unreachable = publisher("redis://127.0.0.1:1/0")
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = VerificationRun.objects.create()
+        job_send_on_commit(VERIFY, run.pk, app=unreachable)
+    elapsed = time.monotonic() - started
+
+    assert len(callbacks) == 1 and elapsed < 3
+    assert f"Could not send {VERIFY}({run.pk},)" in caplog.text
+    assert VerificationRun.objects.get(pk=run.pk).status == VerificationRun.Status.QUEUED
 
 
 # Real Redis and a real worker (PostgreSQL + Redis runs only).
