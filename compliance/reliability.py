@@ -140,14 +140,14 @@ def _record_sent(job: SweptJob, pk: int, now: dt.datetime) -> None:
         JobDispatch.objects.filter(pk=dispatch.pk).update(sends=models.F("sends") + 1, last_sent_at=now)
 
 
-def sweep_job_kind(job: SweptJob, *, now: dt.datetime | None = None) -> SweepResult:
+def sweep_job_kind(job: SweptJob, *, now: dt.datetime | None = None, app: Celery | None = None) -> SweepResult:
     """Requeue or abandon one kind's stuck rows, then re-send its stale queued rows (see the module docstring)."""
     now = now or timezone.now()
     result = SweepResult()
     with transaction.atomic():
         result.requeued, result.abandoned = _stuck_running(job, now, actor="sweeper")
     for pk in _due_for_resend(job, now, result.requeued):
-        if not job_send(job.task_name, pk):
+        if not job_send(job.task_name, pk, app=app):
             result.send_failed = True
             break
         _record_sent(job, pk, now)
@@ -155,11 +155,14 @@ def sweep_job_kind(job: SweptJob, *, now: dt.datetime | None = None) -> SweepRes
     return result
 
 
-def sweep_stale_jobs(*, now: dt.datetime | None = None) -> dict[str, SweepResult]:
-    """Sweep every registered job kind; one kind failing to send does not stop the others."""
+def sweep_stale_jobs(*, now: dt.datetime | None = None, app: Celery | None = None) -> dict[str, SweepResult]:
+    """Sweep every registered job kind; one kind failing to send does not stop the others.
+
+    `app` is the Celery app to publish with (the current one by default).
+    """
     results = {}
     for kind, job in SWEPT_JOBS.items():
-        results[kind] = sweep_job_kind(job, now=now)
+        results[kind] = sweep_job_kind(job, now=now, app=app)
         swept = results[kind]
         if swept.resent or swept.requeued or swept.abandoned:
             logger.info(

@@ -1,7 +1,7 @@
 """No lost work: the sweeper that re-sends stale jobs, and publishing with the broker down.
 
-Sent messages are observed through Celery's before_task_publish signal: they really are
-published to the configured broker, nothing is mocked.
+Sent messages are observed through Celery's before_task_publish signal: they really are published,
+to kombu's in-memory broker so that no stray message is left in a shared Redis for a later worker.
 """
 
 import datetime as dt
@@ -9,6 +9,7 @@ import json
 import time
 
 import pytest
+from celery import current_app
 from celery.signals import before_task_publish
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from compliance.tasks import sweep_stale_jobs as sweep_stale_jobs_task
 from tests.harness import needs_real_services, publisher
 
 VERIFY = "compliance.tasks.verification_run_task"
+MEMORY = publisher("memory://")
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def test_a_run_left_queued_is_sent_again(sent):
     stale = _run(age=LATER)
     fresh = _run(age=dt.timedelta(seconds=5))
 
-    results = sweep_stale_jobs()
+    results = sweep_stale_jobs(app=MEMORY)
 
     assert results["verification"].resent == [stale.pk]
     assert sent == [(VERIFY, [stale.pk])]
@@ -60,10 +62,10 @@ def test_a_run_left_queued_is_sent_again(sent):
 @pytest.mark.django_db
 def test_a_run_is_not_sent_again_until_the_threshold_has_passed_once_more(sent):
     stale = _run(age=LATER)
-    sweep_stale_jobs()
+    sweep_stale_jobs(app=MEMORY)
 
-    sweep_stale_jobs()
-    later = sweep_stale_jobs(now=timezone.now() + LATER)
+    sweep_stale_jobs(app=MEMORY)
+    later = sweep_stale_jobs(now=timezone.now() + LATER, app=MEMORY)
 
     assert later["verification"].resent == [stale.pk]
     assert sent == [(VERIFY, [stale.pk]), (VERIFY, [stale.pk])]
@@ -76,7 +78,7 @@ def test_a_run_stuck_running_goes_back_to_the_queue_and_is_sent(sent, settings):
         VerificationRun.Status.RUNNING, age=dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120), attempts=1
     )
 
-    results = sweep_stale_jobs()
+    results = sweep_stale_jobs(app=MEMORY)
 
     stuck.refresh_from_db()
     assert stuck.status == VerificationRun.Status.QUEUED
@@ -91,7 +93,7 @@ def test_a_run_stuck_running_with_its_attempts_used_up_ends_in_error(sent, setti
     age = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
     stuck = _run(VerificationRun.Status.RUNNING, age=age, attempts=settings.JOB_MAX_ATTEMPTS)
 
-    sweep_stale_jobs()
+    sweep_stale_jobs(app=MEMORY)
 
     stuck.refresh_from_db()
     assert stuck.status == VerificationRun.Status.ERROR and stuck.finished_at is not None
@@ -105,7 +107,7 @@ def test_running_within_its_time_limit_and_finished_runs_are_left_alone(sent):
     running = _run(VerificationRun.Status.RUNNING, age=dt.timedelta(minutes=30), attempts=1)
     finished = _run(VerificationRun.Status.FAILED, age=dt.timedelta(days=3))
 
-    sweep_stale_jobs()
+    sweep_stale_jobs(app=MEMORY)
 
     assert VerificationRun.objects.get(pk=running.pk).status == "running"
     assert VerificationRun.objects.get(pk=finished.pk).status == "failed"
@@ -125,14 +127,22 @@ def test_other_job_kinds_register_with_the_sweeper(sent, monkeypatch):
     monkeypatch.setitem(SWEPT_JOBS, "report", job)
     stale = _run(age=dt.timedelta(minutes=2))
 
-    results = sweep_stale_jobs()
+    results = sweep_stale_jobs(app=MEMORY)
 
     assert results["report"].resent == [stale.pk]
     assert ("compliance.tasks.report_build_task", [stale.pk]) in sent
 
 
+@pytest.fixture
+def purge_default_queue():
+    """Remove what a test published through the configured broker (the beat task uses the current app)."""
+    yield
+    with current_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge("celery")
+
+
 @pytest.mark.django_db
-def test_the_beat_task_runs_the_sweep(sent):
+def test_the_beat_task_runs_the_sweep(sent, purge_default_queue):
     stale = _run(age=LATER)
 
     summary = sweep_stale_jobs_task()
