@@ -2,7 +2,7 @@
 
 A small implementation of our own rather than django-axes: it needs one table and one
 authentication backend, counts in the database so every gunicorn worker agrees, keys on the
-address Django received (REMOTE_ADDR, never a client-supplied X-Forwarded-For), and records each
+client address (REMOTE_ADDR, or what our own proxies added: never a client-supplied X-Forwarded-For), and records each
 lockout in the audit chain like every other security-relevant change.
 
 The backend refuses a locked username+address before checking the password, so a locked
@@ -27,9 +27,16 @@ from compliance.models import SignInThrottle
 LOCKED_OUT = "Too many failed sign-ins. Try again in {minutes} minutes."
 
 
-def _client_ip(request) -> str | None:
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry added by our NUM_PROXIES trusted proxies.
+
+    Entries further left are whatever the client sent, so they are never trusted.
+    """
     if request is None:
         return None
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if settings.NUM_PROXIES and len(forwarded) >= settings.NUM_PROXIES:
+        return forwarded[-settings.NUM_PROXIES]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -97,7 +104,7 @@ class LockoutModelBackend(ModelBackend):
     """Django's model backend, refusing a username+address while it is locked out."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and signin_locked_until(username=str(username), ip_address=_client_ip(request)):
+        if username and signin_locked_until(username=str(username), ip_address=client_ip(request)):
             raise PermissionDenied(LOCKED_OUT.format(minutes=settings.SIGNIN_LOCKOUT_SECONDS // 60))
         return super().authenticate(request, username=username, password=password, **kwargs)
 
@@ -105,11 +112,11 @@ class LockoutModelBackend(ModelBackend):
 def _on_failure(sender, credentials, request=None, **kwargs):
     username = _username(credentials)
     if username:
-        signin_failure_record(username=username, ip_address=_client_ip(request))
+        signin_failure_record(username=username, ip_address=client_ip(request))
 
 
 def _on_success(sender, request, user, **kwargs):
-    signin_success_record(username=user.get_username(), ip_address=_client_ip(request))
+    signin_success_record(username=user.get_username(), ip_address=client_ip(request))
 
 
 def connect_signals() -> None:

@@ -36,3 +36,22 @@ def audit_checkpoint_task() -> int:
         )
         return -1
     return result.seq
+
+
+@shared_task(name="compliance.tasks.audit_verify_task", acks_late=True, ignore_result=True)
+def audit_verify_task() -> int:
+    """Recompute the whole chain against the checkpoints (as verify_audit_log does) and log loudly on a break.
+
+    Returns the sequence number of the first broken event, or 0 when the log is intact.
+    """
+    import logging
+
+    from compliance.checkpoints import audit_log_verify
+
+    broken, _ = audit_log_verify()
+    if broken is None:
+        return 0
+    logging.getLogger("compliance.audit").critical(
+        "Audit log verification failed at event #%s: %s", broken.seq, broken.reason
+    )
+    return broken.seq or -1

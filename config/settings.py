@@ -213,6 +213,7 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "compliance.tasks.audit_checkpoint_task",
             "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
         },
+        "audit-verify": {"task": "compliance.tasks.audit_verify_task", "schedule": 24 * 3600.0},
     }
 )
 # Celery against faults (shared/reference/hazards.md HZ-CEL-02/03/05/07/08): late acks with reject on worker
@@ -229,6 +230,12 @@ if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
     _visibility = max(CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0), CELERY_TASK_TIME_LIMIT + 600)
     CELERY_BROKER_TRANSPORT_OPTIONS.update(visibility_timeout=_visibility, socket_connect_timeout=2)
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
+
+# Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
+# places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
+# (None) a client rotating X-Forwarded-For would dodge every throttle (hazards.md DRF-07).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
 # Sign-in lockout (compliance.signin): this many failures for one username from one address within the window
 # lock that pair for SIGNIN_LOCKOUT_SECONDS, and the lockout is recorded in the audit trail.

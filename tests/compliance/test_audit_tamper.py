@@ -210,3 +210,16 @@ def test_suspending_an_offering_audits_each_onboarding_it_flags():
     assert {o.pk for o in result.flagged} == {o.pk for o in onboardings}
     assert all(o.offboarding_flagged_at is not None for o in result.flagged)
     assert sorted(e.object_id for e in flagged_events) == sorted(str(o.pk) for o in onboardings)
+
+
+def test_the_daily_verification_task_logs_a_break(caplog):
+    from compliance.tasks import audit_verify_task
+
+    _record(3)
+    intact = audit_verify_task()
+    tamper(("UPDATE compliance_auditevent SET action = 'forged' WHERE seq = 2", []))
+
+    broken = audit_verify_task()
+
+    assert intact == 0 and broken == 2
+    assert "Audit log verification failed at event #2" in caplog.text

@@ -85,3 +85,31 @@ def test_the_username_is_matched_case_insensitively(client, officer):
         _sign_in(client, officer.username.upper(), "wrong-password")
 
     assert SignInThrottle.objects.get().username == officer.username.lower()
+
+
+def test_a_client_supplied_forwarded_for_does_not_dodge_the_lock(client, officer):
+    for n in range(3):
+        client.post(LOGIN, {"username": officer.username, "password": "x"}, HTTP_X_FORWARDED_FOR=f"6.6.6.{n}")
+
+    assert not _sign_in(client, officer.username, PASSWORD, ip="127.0.0.1")
+
+
+def test_behind_one_trusted_proxy_the_address_it_added_is_the_client(client, officer, settings):
+    settings.NUM_PROXIES = 1
+    for n in range(3):
+        client.post(
+            LOGIN, {"username": officer.username, "password": "x"}, HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.7"
+        )
+
+    throttle = SignInThrottle.objects.get()
+
+    assert throttle.ip_address == "198.51.100.7" and throttle.locked_until is not None
+
+
+def test_drf_throttles_ignore_a_client_supplied_forwarded_for(rf):
+    from rest_framework.request import Request
+    from rest_framework.throttling import AnonRateThrottle
+
+    request = Request(rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6", REMOTE_ADDR="10.1.2.3"))
+
+    assert AnonRateThrottle().get_ident(request) == "10.1.2.3"
