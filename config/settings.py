@@ -245,10 +245,7 @@ SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60
 SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
 
 # Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
-SESSION_COOKIE_NAME = "registry_session"
-CSRF_COOKIE_NAME = "registry_csrftoken"
-CSRF_USE_SESSIONS = False
-CSRF_COOKIE_HTTPONLY = False  # Portal scripts read the token to send X-CSRFToken; HttpOnly would add nothing.
+# The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).
 
 # Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)

@@ -134,12 +134,12 @@ def test_a_request_body_over_the_limit_is_refused(client, settings):
 
 
 @pytest.mark.django_db
-def test_the_session_cookie_is_http_only_and_same_site(client):
+def test_the_session_cookie_is_http_only_and_same_site(client, settings):
     from tests.factories import PASSWORD, gsa_officer
 
     officer = gsa_officer()
 
     client.post("/accounts/login/", {"username": officer.username, "password": PASSWORD})
 
-    cookie = client.cookies["registry_session"]
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
