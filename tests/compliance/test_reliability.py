@@ -224,3 +224,39 @@ def test_a_killed_worker_is_replaced_and_the_next_one_takes_the_queue(celery_wor
     celery_worker.start()
 
     assert _wait(lambda: _anchored_seqs() == [1]), celery_worker.log.read_text()[-2000:]
+
+
+def _long_chain(length: int) -> None:
+    """Write `length` linked events at once (bulk insert; the head moved with its trigger disabled)."""
+    from django.utils import timezone as tz
+
+    from compliance.audit import GENESIS_HASH, chain_hash
+    from tests.compliance.tampering import tamper
+
+    prev_hash, now, events = GENESIS_HASH, tz.now(), []
+    for seq in range(1, length + 1):
+        event = AuditEvent(
+            seq=seq, created_at=now, actor_label="system", action="test.bulk", object_type="x", object_id=str(seq)
+        )
+        event.prev_hash = prev_hash
+        event.hash = prev_hash = chain_hash(prev_hash, event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=5000)
+    AuditChainHead.objects.get_or_create(id=1)
+    tamper(("UPDATE compliance_auditchainhead SET seq = %s, hash = %s WHERE id = 1", [length, prev_hash]))
+
+
+@needs_real_services
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_worker_is_killed_midway_is_redelivered_and_completes_once(celery_worker, redis_server):
+    _long_chain(60_000)
+    log_size = len(celery_worker.log.read_bytes())
+
+    publisher(redis_server.url).send_task("compliance.tasks.audit_checkpoint_task")
+    assert _wait(lambda: b"audit_checkpoint_task" in celery_worker.log.read_bytes()[log_size:])
+    time.sleep(0.5)
+    celery_worker.kill_child()
+
+    assert _wait(lambda: _anchored_seqs() == [60_000], timeout=120), celery_worker.log.read_text()[-3000:]
+    log = celery_worker.log.read_text()
+    assert "signal 9" in log and "WorkerLostError" in log
