@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
 from catalog.models import Offering, OfferingStatusChange
-from compliance.audit import audit_record, audited_save, snapshot
-from compliance.jobs import send_task_on_commit
-from compliance.tasks import alerts_offering_status_changed_task
+from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
+from compliance.reliability import job_send_on_commit
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -310,30 +309,19 @@ def offering_change_status(
             flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
         if flagged:
             # The agencies affected are told what to do and by when, once the change has committed.
-            send_task_on_commit(alerts_offering_status_changed_task, change.pk)
+            job_send_on_commit("compliance.tasks.alerts_offering_status_changed_task", change.pk)
     return StatusChangeResult(offering=locked, change=change, flagged=flagged)
 
 
 def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) -> list[Onboarding]:
-    onboardings = list(
-        Onboarding.objects.select_for_update()
-        .select_related("agency")
-        .filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE])
-    )
     note = f"{offering} was {offering.get_status_display().lower()}: {reason}"
-    now = timezone.now()
-    for onboarding in onboardings:
-        before = snapshot(onboarding)
-        onboarding.offboarding_flagged_at, onboarding.offboarding_flag_reason = now, note
-        onboarding.save(update_fields=["offboarding_flagged_at", "offboarding_flag_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="onboarding.flagged_for_offboarding",
-            obj=onboarding,
-            before=before,
-            after=snapshot(onboarding),
-        )
-    return onboardings
+    flagged = audited_bulk_update(
+        actor=actor,
+        queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
+        changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
+        action="onboarding.flagged_for_offboarding",
+    )
+    return list(Onboarding.objects.select_related("agency").filter(pk__in=flagged))
 
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:

@@ -10,6 +10,7 @@ import contextvars
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -127,8 +128,15 @@ class ChainBreak:
     reason: str
 
 
-def audit_chain_verify(*, batch_size: int = 2000) -> ChainBreak | None:
-    """Recompute the chain from genesis; return the first broken event, or None when intact."""
+def audit_chain_verify(*, batch_size: int = 2000, checkpoints: Mapping[int, str] | None = None) -> ChainBreak | None:
+    """Recompute the chain from genesis; return the first broken event, or None when intact.
+
+    `checkpoints` maps sequence numbers to the head hashes anchored outside the database
+    (see compliance.checkpoints). A consistent rewrite of the whole tail recomputes every
+    hash, so only those anchors catch it; a deleted tail leaves the chain shorter than the
+    latest anchor.
+    """
+    anchors = dict(checkpoints or {})
     expected_seq, prev_hash = 1, GENESIS_HASH
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
@@ -137,10 +145,17 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainBreak | None:
             return ChainBreak(event.seq, f"event #{event.seq} does not link to the event before it")
         if chain_hash(prev_hash, event) != event.hash:
             return ChainBreak(event.seq, f"event #{event.seq} was altered: its hash does not match its content")
+        anchored = anchors.pop(event.seq, None)
+        if anchored is not None and anchored != event.hash:
+            return ChainBreak(event.seq, f"event #{event.seq} differs from its checkpoint outside the database")
         expected_seq, prev_hash = expected_seq + 1, event.hash
+    last_seq = expected_seq - 1
+    if anchors:
+        beyond = max(anchors)
+        return ChainBreak(last_seq + 1, f"the chain ends at #{last_seq} but a checkpoint anchored #{beyond}")
     head = AuditChainHead.objects.filter(id=1).first()
-    if head and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        return ChainBreak(expected_seq - 1, f"the chain ends at #{expected_seq - 1} but the head says #{head.seq}")
+    if head and (head.seq != last_seq or head.hash != prev_hash):
+        return ChainBreak(last_seq, f"the chain ends at #{last_seq} but the head says #{head.seq}")
     return None
 
 
@@ -162,3 +177,31 @@ def audited_save(*, actor: Any, instance: models.Model, action: str | None = Non
         verb = action or f"{label}.{'updated' if before else 'created'}"
         audit_record(actor=actor, action=verb, obj=instance, before=before, after=snapshot(instance))
     return instance
+
+
+def audited_bulk_update(*, actor: Any, queryset: models.QuerySet, changes: dict[str, Any], action: str) -> list[int]:
+    """Change many rows with one UPDATE and record one audit event per row changed.
+
+    `QuerySet.update()` sends no signals and calls no save(), so nothing would record it:
+    services that change many rows go through here instead.
+
+    1. Lock the matching rows in primary-key order (a fixed lock order avoids deadlocks).
+    2. Snapshot them, apply `changes` with one UPDATE restricted to the locked keys.
+    3. Re-read them and append an event with the before and after of each row.
+
+    Returns the primary keys changed. A model with an `updated_at` auto_now field gets it set too,
+    as save() would have done.
+    """
+    model = queryset.model
+    fields = dict(changes)
+    if any(getattr(f, "auto_now", False) and f.name == "updated_at" for f in model._meta.concrete_fields):
+        fields.setdefault("updated_at", timezone.now())
+    with transaction.atomic():
+        rows = list(queryset.select_for_update().order_by("pk"))
+        if not rows:
+            return []
+        befores = {row.pk: snapshot(row) for row in rows}
+        model._default_manager.filter(pk__in=befores).update(**fields)
+        for row in model._default_manager.filter(pk__in=befores).order_by("pk"):
+            audit_record(actor=actor, action=action, obj=row, before=befores[row.pk], after=snapshot(row))
+    return list(befores)

@@ -125,10 +125,9 @@ def _drift(mv: ModelVersion, kind: str, pinned: str, upstream: str, details: dic
     )
     if not created:
         return None
-    from compliance.jobs import send_task_on_commit
-    from compliance.tasks import alerts_drift_detected_task
+    from compliance.reliability import job_send_on_commit
 
-    send_task_on_commit(alerts_drift_detected_task, drift.pk)
+    job_send_on_commit("compliance.tasks.alerts_drift_detected_task", drift.pk)
     audit_record(
         actor=None,
         action="manifest.drift",

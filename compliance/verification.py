@@ -23,9 +23,9 @@ from compliance.audit import audit_record, snapshot
 from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
 from compliance.hashing import FolderRefused, confine, scan
 from compliance.hub import HubClient, HubError, HubModel
-from compliance.jobs import send_task_on_commit
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
+from compliance.reliability import job_send_on_commit
 
 logger = logging.getLogger(__name__)
 Status = VerificationRun.Status
@@ -36,7 +36,6 @@ def verification_start(
     *, deployment: Deployment, requested_by, trigger: str = VerificationRun.Trigger.MANUAL
 ) -> VerificationRun:
     """Queue a checksum and license verification of one agency-hosted deployment."""
-    from compliance.tasks import verification_run_task
 
     with transaction.atomic():
         run = VerificationRun.objects.create(
@@ -54,7 +53,7 @@ def verification_start(
             agency_id=deployment.agency_id,
             after=snapshot(run),
         )
-        send_task_on_commit(verification_run_task, run.pk)
+        job_send_on_commit("compliance.tasks.verification_run_task", run.pk)
     return run
 
 
@@ -193,7 +192,6 @@ def _save_outcomes(run_id: int, outcomes: list[FileOutcome]) -> None:
 
 def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None:
     """Store what needs no hashing, split the rest into groups of about VERIFY_GROUP_BYTES, send a task each."""
-    from compliance.tasks import verification_hash_group_task
 
     groups: list[list] = []
     sizes: list[int] = []
@@ -211,7 +209,7 @@ def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None
         )
         indexes = list(range(len(groups)))
         for index in indexes:
-            send_task_on_commit(verification_hash_group_task, run.pk, index)
+            job_send_on_commit("compliance.tasks.verification_hash_group_task", run.pk, index)
     if not groups:
         verification_finalize(run_id=run.pk)
 
@@ -291,9 +289,7 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 
 def _audit_finished(run: VerificationRun) -> None:
     if run.status in (Status.FAILED, Status.ERROR):
-        from compliance.tasks import alerts_verification_finished_task
-
-        send_task_on_commit(alerts_verification_finished_task, run.pk)
+        job_send_on_commit("compliance.tasks.alerts_verification_finished_task", run.pk)
     audit_record(
         actor=None,
         action=f"verification.{run.status}",
@@ -311,16 +307,3 @@ def _audit_finished(run: VerificationRun) -> None:
             "error": run.error_message,
         },
     )
-
-
-def verification_sweep(*, older_than_seconds: int = 600) -> list[int]:
-    """Re-send runs left queued (the broker lost the message) and reclaimable stale running runs."""
-    from compliance.tasks import verification_run_task
-
-    now = timezone.now()
-    queued = Q(status=Status.QUEUED, requested_at__lt=now - dt.timedelta(seconds=older_than_seconds))
-    stale = Q(status=Status.RUNNING, heartbeat_at__lt=now - dt.timedelta(seconds=settings.VERIFY_STALE_SECONDS))
-    ids = list(VerificationRun.objects.filter(queued | stale).values_list("pk", flat=True)[:500])
-    for run_id in ids:
-        verification_run_task.delay(run_id)
-    return ids

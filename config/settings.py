@@ -219,10 +219,6 @@ CELERY_BEAT_SCHEDULE["compliance-deployment-reverify"] = {
     "task": "compliance.tasks.deployment_reverify_all_task",
     "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
 }
-CELERY_BEAT_SCHEDULE["compliance-verification-sweep"] = {
-    "task": "compliance.tasks.verification_sweep_task",
-    "schedule": 10 * 60,
-}
 
 
 # Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
@@ -245,3 +241,90 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 USWDS_DIST = NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"
 STATICFILES_DIRS += [(f"uswds/{part}", USWDS_DIST / part) for part in ("css", "fonts", "img", "js")]
 STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
+
+
+# Audit trail, reliability and security hardening (issue 7). See README "Audit trail, reliability and security".
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "config.security.SecurityHeadersMiddleware"]
+
+# Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
+# signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY") or f"audit-checkpoint:{SECRET_KEY}"
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+
+# Jobs: the sweeper re-sends rows queued longer than this, and gives up on a job after this many attempts.
+JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 300, minimum=10)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sweep-stale-jobs": {"task": "compliance.tasks.sweep_stale_jobs", "schedule": 60.0},
+        "audit-checkpoint": {
+            "task": "compliance.tasks.audit_checkpoint_task",
+            "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
+        },
+        "audit-verify": {"task": "compliance.tasks.audit_verify_task", "schedule": 24 * 3600.0},
+    }
+)
+# Celery against faults (shared/reference/hazards.md HZ-CEL-02/03/05/07/08): late acks with reject on worker
+# loss (set above), a visibility timeout longer than the longest task, JSON only, and a bounded publish retry
+# so that a request with the broker down answers within about a second, leaving its job row to the sweeper.
+CELERY_RESULT_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.4}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 1_000_000, minimum=50_000)
+if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
+    # The visibility timeout must outlast the longest task, or Redis redelivers a message still being worked on.
+    _visibility = max(CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0), CELERY_TASK_TIME_LIMIT + 600)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(visibility_timeout=_visibility, socket_connect_timeout=2)
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
+
+# Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
+# places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
+# (None) a client rotating X-Forwarded-For would dodge every throttle (hazards.md DRF-07).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# Sign-in lockout (compliance.signin): this many failures for one username from one address within the window
+# lock that pair for SIGNIN_LOCKOUT_SECONDS, and the lockout is recorded in the audit trail.
+AUTHENTICATION_BACKENDS = ["compliance.signin.LockoutModelBackend"]
+SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 5, minimum=1)
+SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
+SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+
+# Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
+# The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).
+
+# Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+EVIDENCE_UPLOAD_EXTENSIONS = env_list(
+    "EVIDENCE_UPLOAD_EXTENSIONS", [".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".txt", ".csv", ".md", ".json"]
+)
+
+# Security headers. HSTS, nosniff, Referrer-Policy (same-origin, above) and COOP come from SecurityMiddleware.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()"
+# Content security policy (django-csp 4): only our own origin for scripts, styles, images and fonts, and no
+# inline scripts or styles at all (no 'unsafe-inline', no nonces): pages load their JS and CSS from static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

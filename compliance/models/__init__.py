@@ -3,6 +3,8 @@
 from compliance.models.alerts import Alert, AlertKind, AlertPreference, Notification
 from compliance.models.audit import AuditChainHead, AuditEvent
 from compliance.models.manifest import HubManifest, VerificationGroup
+from compliance.models.reliability import JobDispatch
+from compliance.models.security import SignInThrottle
 from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
 
 __all__ = [
@@ -12,8 +14,10 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "HubManifest",
+    "JobDispatch",
     "ManifestDrift",
     "Notification",
+    "SignInThrottle",
     "VerificationFileResult",
     "VerificationGroup",
     "VerificationRun",

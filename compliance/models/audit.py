@@ -17,8 +17,10 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField()
+    # PROTECT, not SET_NULL: actor_id is part of the hashed content, and the append-only trigger refuses the
+    # UPDATE that SET_NULL would make. Users who acted are deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=200, help_text="The actor's username, kept if the user is removed.")
     action = models.CharField(max_length=100, db_index=True)

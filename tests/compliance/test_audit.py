@@ -4,6 +4,7 @@ import pytest
 
 from compliance.audit import audit_chain_verify, audit_record
 from compliance.models import AuditChainHead, AuditEvent
+from tests.compliance.tampering import tamper
 from tests.factories import OfferingFactory, gsa_officer
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_events_link_into_a_chain_that_verifies():
 def test_an_edited_event_breaks_the_chain_at_that_event():
     for n in range(3):
         audit_record(actor=None, action="test.event", object_type="x", object_id=str(n))
-    AuditEvent.objects.filter(seq=2).update(object_id="99")
+    tamper(("UPDATE compliance_auditevent SET object_id = '99' WHERE seq = 2", []))
 
     broken = audit_chain_verify()
 
@@ -35,7 +36,7 @@ def test_an_edited_event_breaks_the_chain_at_that_event():
 def test_a_deleted_event_is_found():
     for n in range(3):
         audit_record(actor=None, action="test.event", object_type="x", object_id=str(n))
-    AuditEvent.objects.filter(seq=2).delete()
+    tamper(("DELETE FROM compliance_auditevent WHERE seq = 2", []))
 
     broken = audit_chain_verify()
 

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from compliance.models import VerificationRun
+from compliance.reliability import sweep_stale_jobs
 from compliance.tasks import deployment_reverify_all_task, manifest_resync_all_task, manifest_sync_task
-from compliance.verification import verification_start, verification_sweep
+from compliance.verification import verification_start
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory
 
@@ -58,7 +59,7 @@ def test_the_sweeper_resends_runs_left_queued(django_capture_on_commit_callbacks
     VerificationRun.objects.filter(pk=run.pk).update(requested_at="2000-01-01T00:00Z")
     fresh = verification_start(deployment=DeploymentFactory(), requested_by=None)
 
-    resent = verification_sweep(older_than_seconds=60)
+    resent = sweep_stale_jobs()["verification"].resent
 
     assert run.pk in resent and fresh.pk not in resent
 

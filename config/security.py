@@ -1,0 +1,16 @@
+"""Response headers that Django's SecurityMiddleware does not set itself."""
+
+from django.conf import settings
+
+
+class SecurityHeadersMiddleware:
+    """Add Permissions-Policy (no camera, microphone, geolocation, ...) and Cross-Origin-Resource-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
