@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from weasyprint.urls import FatalURLFetchingError
 
 from agencies.models import Agency, Role, User
 from agencies.services import PermissionRefused, ServiceError
@@ -128,7 +129,7 @@ def report_generate(*, report_id: int) -> Report:
     issued_at = timezone.now()
     try:
         pdf = render_pdf(TEMPLATE, report_context(report, now=issued_at))
-    except Exception as exc:
+    except (Exception, FatalURLFetchingError) as exc:  # the fetcher's refusal is a BaseException
         report_fail(report_id=report_id, message=f"{type(exc).__name__}: {exc}")
         raise
     return _issue(report, pdf, issued_at)
