@@ -113,9 +113,9 @@ class InventoryImportTests(TestCase):
         rows = [{**GOOD_ROW, "id": "DOE-9", "use_case_name": "after"}, {**GOOD_ROW, "id": "DOE-10"}]
 
         # The audit write comes after every row is saved; its failure must take the rows with it.
-        with mock.patch("compliance.inventory.audit_record", side_effect=RuntimeError("audit down")):
-            with self.assertRaises(RuntimeError):
-                use_case_import(actor=self.gsa, data=csv_bytes(rows))
+        failing_audit = mock.patch("compliance.inventory.audit_record", side_effect=RuntimeError("audit down"))
+        with failing_audit, self.assertRaises(RuntimeError):
+            use_case_import(actor=self.gsa, data=csv_bytes(rows))
 
         self.assertEqual(UseCase.objects.get(use_case_id="DOE-9").use_case_name, "before")
         self.assertFalse(UseCase.objects.filter(use_case_id="DOE-10").exists())
