@@ -37,6 +37,10 @@ NOT_ALLOWED = "Only GSA officers and agency officers may issue attestations."
 STATUS_SEGMENTS = [(status.value, status.label) for status in EvidenceStatus]
 
 
+class ReportRenderFailed(Exception):
+    """Rendering failed; the report row is marked failed with the reason before this is raised."""
+
+
 def framework_choices() -> list[str]:
     return [*RequirementCatalog.objects.order_by("issued_on", "slug").values_list("slug", flat=True), "all"]
 
@@ -131,7 +135,7 @@ def report_generate(*, report_id: int) -> Report:
         pdf = render_pdf(TEMPLATE, report_context(report, now=issued_at))
     except (Exception, FatalURLFetchingError) as exc:  # the fetcher's refusal is a BaseException
         report_fail(report_id=report_id, message=f"{type(exc).__name__}: {exc}")
-        raise
+        raise ReportRenderFailed(f"{report.number} could not be rendered: {exc}") from exc
     return _issue(report, pdf, issued_at)
 
 
