@@ -24,6 +24,7 @@ class LoadRequirementsTests(TestCase):
         self.assertEqual(deadline["M21-15"], dt.date(2026, 4, 3))
         self.assertEqual(deadline["M22-05"], dt.date(2025, 7, 12))
         self.assertEqual(deadline["M22-06"], dt.date(2025, 10, 20))
+        self.assertEqual(deadline["M21-13"], dt.date(2026, 1, 28))
         self.assertIsNone(deadline["M21-07"])
 
     def test_it_records_who_each_requirement_applies_to_and_its_check(self):
