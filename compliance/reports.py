@@ -300,6 +300,7 @@ def _government_sections(assessments: list[AgencyAssessment]) -> dict:
             [(row["agency"].abbreviation, dict(row["counts"])) for row in agency_rows[:60]],
             segments=STATUS_SEGMENTS,
             title="Status by agency",
+            bar_height=8 if len(agency_rows) > 30 else 14,
         ),
     }
 
