@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from compliance.models import Alert, AlertPreference, AuditEvent, Notification
+from compliance.models import Alert, AlertPreference, AuditEvent, Notification, Report, Requirement, UseCase
 
 
 @admin.register(AuditEvent)
@@ -23,6 +23,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Alerts are raised by the scan and the events only; the admin shows them."""
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    """Requirements come from the data files (load_requirements); the admin only shows them."""
+
+    list_display = ["code", "title", "applies_to", "deadline", "automatic_check", "is_active"]
+    list_filter = ["catalog", "applies_to", "is_active"]
+    search_fields = ["code", "title", "text"]
 
     def has_add_permission(self, request):
         return False
@@ -52,3 +61,27 @@ class NotificationAdmin(ReadOnlyAdmin):
 class AlertPreferenceAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "enabled", "updated_at"]
     list_filter = ["kind", "enabled"]
+
+
+@admin.register(UseCase)
+class UseCaseAdmin(admin.ModelAdmin):
+    list_display = ["use_case_id", "use_case_name", "agency", "development_stage", "is_high_impact"]
+    list_filter = ["development_stage", "is_high_impact", "agency"]
+    search_fields = ["use_case_id", "use_case_name"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Issued reports are attestations: read-only here, issued only through report_request."""
+
+    list_display = ["pk", "agency", "framework", "status", "issued_at", "sha256", "superseded_by"]
+    list_filter = ["status", "framework"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

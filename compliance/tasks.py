@@ -5,6 +5,8 @@ run is redelivered; the run row's conditional claim and attempts counter keep th
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from compliance.hub import HubTimeout, HubUnavailable, RateLimited
 
@@ -141,3 +143,20 @@ def audit_verify_task() -> int:
         "Audit log verification failed at event #%s: %s", broken.seq, broken.reason
     )
     return broken.seq or -1
+
+
+@shared_task(
+    name="compliance.tasks.report_generate_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_SOFT_TIME_LIMIT + 60,
+)
+def report_generate_task(report_id: int) -> None:
+    """Render and issue one report; a report past its time limit ends as failed (hazards.md HZ-WP-04)."""
+    from compliance.reports import report_fail, report_generate
+
+    try:
+        report_generate(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        report_fail(report_id=report_id, message="The report took longer than its time limit.")

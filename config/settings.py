@@ -328,3 +328,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+# Compliance evidence and reports (issue 6).
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 15 * 60, minimum=10)
+# WeasyPrint logs every rendering step at INFO; keep its warnings only.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
+}

@@ -125,3 +125,34 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"deployment-{n}")
     storage_path = factory.Sequence(lambda n: f"/srv/models/deployment-{n}")
     created_by = factory.LazyAttribute(lambda o: agency_officer(o.agency))
+
+
+class UseCaseFactory(factory.django.DjangoModelFactory):
+    """A deployed, not high-impact use case in OMB's 2025 inventory format."""
+
+    class Meta:
+        model = "compliance.UseCase"
+
+    agency = factory.SubFactory(AgencyFactory)
+    use_case_id = factory.Sequence(lambda n: f"UC-{n}")
+    use_case_name = factory.Sequence(lambda n: f"Use case {n}")
+    development_stage = "Deployed"
+    is_high_impact = "Not high-impact"
+    topic_area = "Administrative Functions"
+
+
+def high_impact_use_case(agency: Agency, *, documented: bool = True, **kwargs):
+    """A deployed high-impact use case, with all nine risk fields answered (or none when not documented)."""
+    answer = "Yes" if documented else ""
+    practices = (
+        "pre_deployment_testing",
+        "impact_assessment",
+        "independent_review",
+        "ongoing_monitoring",
+        "operator_training",
+        "fail_safe",
+        "appeal_process",
+    )
+    risk = dict.fromkeys(practices, answer)
+    risk["public_consultation"] = "Usability testing" if documented else ""
+    return UseCaseFactory(agency=agency, is_high_impact="High-impact", **{**risk, **kwargs})

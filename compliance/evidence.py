@@ -1,0 +1,186 @@
+"""Writes for evidence: the status an agency records against a requirement, its review and its documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Onboarding, User
+from agencies.services import PermissionRefused, ServiceError
+from compliance.audit import audit_record, snapshot
+from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Requirement, UseCase
+
+NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
+REVIEWERS_ONLY = "Only GSA officers and auditors review evidence."
+WRONG_SUBJECT = "{code} applies to {scope}: give the matching use case or onboarding."
+FILE_TOO_LARGE = "The file is {size} bytes; the limit is {limit} bytes."
+FILE_TYPE_REFUSED = "Upload a PDF, PNG, JPEG, text, CSV, Word or Excel file (.{extension} is not accepted)."
+FILE_CONTENT_MISMATCH = "The file's content is not a .{extension} file."
+FILE_EMPTY = "The file is empty."
+
+# Extension → (content type, what the first bytes must be; None means UTF-8 text).
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "txt": ("text/plain", None),
+    "csv": ("text/csv", None),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    granted_by: str
+    granted_on: dt.date
+    justification: str
+    recertify_by: dt.date
+
+
+def _may_record(actor: User, agency: Agency) -> bool:
+    return actor.is_gsa_officer or (actor.is_agency_officer and actor.agency_id == agency.pk)
+
+
+def _check_subject(requirement: Requirement, use_case: UseCase | None, onboarding: Onboarding | None) -> None:
+    wanted = {
+        Requirement.AppliesTo.HIGH_IMPACT_USE_CASE: (True, False),
+        Requirement.AppliesTo.ONBOARDING: (False, True),
+    }.get(requirement.applies_to, (False, False))
+    if (use_case is not None, onboarding is not None) != wanted:
+        raise ServiceError(
+            WRONG_SUBJECT.format(code=requirement.code, scope=requirement.get_applies_to_display().lower()),
+            code="wrong_subject",
+        )
+
+
+def evidence_record(
+    *,
+    actor: User,
+    requirement: Requirement,
+    agency: Agency,
+    status: str,
+    notes: str = "",
+    use_case: UseCase | None = None,
+    onboarding: Onboarding | None = None,
+    waiver: Waiver | None = None,
+) -> Evidence:
+    """Record (create or replace) the agency's evidence for one requirement and subject.
+
+    1. Check the actor may write for this agency and the subject matches the requirement's scope.
+    2. Lock the existing row, if any, and overwrite its status, notes and waiver.
+    3. Clear the review (changed evidence needs a fresh review), validate, save and audit.
+    """
+    if not _may_record(actor, agency):
+        raise PermissionRefused(NOT_YOUR_AGENCY)
+    _check_subject(requirement, use_case, onboarding)
+    with transaction.atomic():
+        evidence = (
+            Evidence.objects.select_for_update()
+            .filter(requirement=requirement, agency=agency, use_case=use_case, onboarding=onboarding)
+            .first()
+        )
+        before = snapshot(evidence)
+        evidence = evidence or Evidence(
+            requirement=requirement, agency=agency, use_case=use_case, onboarding=onboarding
+        )
+        evidence.status, evidence.notes, evidence.recorded_by = status, notes, actor
+        evidence.waiver_granted_by = waiver.granted_by if waiver else ""
+        evidence.waiver_granted_on = waiver.granted_on if waiver else None
+        evidence.waiver_justification = waiver.justification if waiver else ""
+        evidence.waiver_recertify_by = waiver.recertify_by if waiver else None
+        evidence.reviewed_by, evidence.reviewed_at = None, None
+        evidence.full_clean()
+        evidence.save()
+        action = "evidence.waived" if status == EvidenceStatus.WAIVED else "evidence.recorded"
+        audit_record(actor=actor, action=action, obj=evidence, before=before, after=snapshot(evidence))
+    return evidence
+
+
+def evidence_review(*, actor: User, evidence: Evidence) -> Evidence:
+    """Mark evidence as reviewed by a GSA officer or an auditor, now."""
+    if not (actor.is_gsa_officer or actor.is_auditor):
+        raise PermissionRefused(REVIEWERS_ONLY)
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        before = snapshot(evidence)
+        evidence.reviewed_by, evidence.reviewed_at = actor, timezone.now()
+        evidence.save(update_fields=["reviewed_by", "reviewed_at"])
+        audit_record(actor=actor, action="evidence.reviewed", obj=evidence, before=before, after=snapshot(evidence))
+    return evidence
+
+
+def _read_upload(upload, limit: int) -> tuple[bytes, str]:
+    """Read at most limit + 1 bytes (so an oversize file is refused without reading all of it) and hash them."""
+    digest, chunks, total = hashlib.sha256(), [], 0
+    upload.seek(0)
+    while chunk := upload.read(64 * 1024):
+        total += len(chunk)
+        if total > limit:
+            size = getattr(upload, "size", None) or total
+            raise ServiceError(FILE_TOO_LARGE.format(size=size, limit=limit), code="file_too_large", field="file")
+        digest.update(chunk)
+        chunks.append(chunk)
+    return b"".join(chunks), digest.hexdigest()
+
+
+def _content_type(name: str, content: bytes) -> tuple[str, str]:
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in ALLOWED_TYPES:
+        raise ServiceError(FILE_TYPE_REFUSED.format(extension=extension or "?"), code="file_type", field="file")
+    content_type, magic = ALLOWED_TYPES[extension]
+    if not content:
+        raise ServiceError(FILE_EMPTY, code="file_empty", field="file")
+    if magic is None:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            ok = False
+        else:
+            ok = b"\x00" not in content
+    else:
+        ok = content.startswith(magic)
+    if not ok:
+        raise ServiceError(FILE_CONTENT_MISMATCH.format(extension=extension), code="file_content", field="file")
+    return extension, content_type
+
+
+def evidence_document_add(*, actor: User, evidence: Evidence, upload) -> EvidenceDocument:
+    """Store an uploaded file as evidence under a generated name, with its sha256, size and checked type.
+
+    The file is read and hashed before the transaction opens; the name the user gave is kept only
+    as a label, never as a path.
+    """
+    if not _may_record(actor, evidence.agency):
+        raise PermissionRefused(NOT_YOUR_AGENCY)
+    original_name = PurePath(getattr(upload, "name", "") or "upload").name[:255]
+    content, sha256 = _read_upload(upload, settings.EVIDENCE_MAX_UPLOAD_BYTES)
+    extension, content_type = _content_type(original_name, content)
+    with transaction.atomic():
+        document = EvidenceDocument(
+            evidence=evidence,
+            original_name=original_name,
+            content_type=content_type,
+            size=len(content),
+            sha256=sha256,
+            uploaded_by=actor,
+        )
+        document.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        document.save()
+        audit_record(
+            actor=actor,
+            action="evidence.document_added",
+            obj=document,
+            agency_id=evidence.agency_id,
+            after=snapshot(document),
+        )
+    return document

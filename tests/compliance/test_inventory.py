@@ -1,0 +1,174 @@
+import csv
+import io
+from unittest import mock
+
+from django.test import TestCase
+
+from agencies.services import PermissionRefused
+from compliance.inventory import OMB_COLUMNS, InventoryImportError, use_case_export, use_case_import
+from compliance.models import AuditEvent, UseCase
+from tests.factories import AgencyFactory, DeploymentFactory, OfferingFactory, agency_officer, gsa_officer
+
+GOOD_ROW = {
+    "agency": "DOE",
+    "agency_name": "Department of Energy",
+    "id": "DOE-1",
+    "use_case_name": 'Grant triage, with commas, and "quotes"',
+    "agency_bureau": "Office of Science",
+    "contact_email": "ai@energy.example",
+    "is_withheld": "No",
+    "development_stage": "Deployed",
+    "is_high_impact": "High-impact",
+    "topic_area": "Science",
+    "classification": "Generative AI",
+    "problem_solved": "Too many proposals.\nSecond line.",
+    "operational_date": "2025-06-30",
+    "contracting_usage": "Purchased from a vendor",
+    "vendor_name": "Meta",
+    "have_ato": "Yes",
+    "has_pii": "No",
+    "pia_url": "https://energy.example/pia",
+    "has_custom_code": "No",
+    "pre_deployment_testing": "Yes",
+    "impact_assessment": "Yes",
+    "potential_impacts": "Bias in selection; reviewed by panel.",
+    "independent_review": "Yes",
+    "ongoing_monitoring": "Yes",
+    "operator_training": "Yes",
+    "fail_safe": "Yes",
+    "appeal_process": "Yes",
+    "public_consultation": "Usability testing",
+}
+
+
+def csv_bytes(rows, columns=OMB_COLUMNS, bom=True):
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") for column in columns})
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+class InventoryImportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.doe = AgencyFactory(abbreviation="DOE", name="Department of Energy")
+        cls.gsa = gsa_officer()
+
+    def test_a_good_file_creates_each_use_case_with_its_fields(self):
+        second = {**GOOD_ROW, "id": "DOE-2", "is_high_impact": "not high-impact", "operational_date": "7/1/2025"}
+
+        result = use_case_import(actor=self.gsa, data=csv_bytes([GOOD_ROW, second]))
+
+        self.assertEqual((result.created, result.updated), (2, 0))
+        use_case = UseCase.objects.get(use_case_id="DOE-1")
+        self.assertEqual(use_case.use_case_name, GOOD_ROW["use_case_name"])
+        self.assertEqual(use_case.problem_solved, "Too many proposals.\nSecond line.")
+        self.assertEqual(str(use_case.operational_date), "2025-06-30")
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-2").is_high_impact, "Not high-impact")
+        self.assertTrue(AuditEvent.objects.filter(action="use_cases.imported", agency_id=self.doe.pk).exists())
+
+    def test_bad_rows_are_reported_with_line_and_field_and_nothing_is_saved(self):
+        bad_stage = {**GOOD_ROW, "id": "DOE-2", "development_stage": "Maybe"}
+        bad_email = {**GOOD_ROW, "id": "DOE-3", "contact_email": "not-an-email"}
+        unknown_agency = {**GOOD_ROW, "id": "X-1", "agency": "NOPE"}
+
+        with self.assertRaises(InventoryImportError) as caught:
+            use_case_import(actor=self.gsa, data=csv_bytes([GOOD_ROW, bad_stage, bad_email, unknown_agency]))
+
+        # GOOD_ROW spans lines 2-3 (a quoted line break), so the next rows start on lines 4, 6 and 8.
+        found = {(e.line, e.field) for e in caught.exception.errors}
+        self.assertEqual(found, {(4, "development_stage"), (6, "contact_email"), (8, "agency")})
+        self.assertIn("line 4, development_stage", caught.exception.message)
+        self.assertFalse(UseCase.objects.exists())
+
+    def test_a_duplicate_id_in_the_file_is_reported(self):
+        with self.assertRaises(InventoryImportError) as caught:
+            use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "problem_solved": ""}] * 2))
+
+        self.assertEqual([(e.line, e.field) for e in caught.exception.errors], [(3, "id")])
+
+    def test_a_header_without_required_columns_is_refused(self):
+        with self.assertRaises(InventoryImportError) as caught:
+            use_case_import(actor=self.gsa, data=b"agency,use_case_name\nDOE,x\n")
+
+        self.assertEqual({e.field for e in caught.exception.errors}, {"id", "development_stage", "is_high_impact"})
+
+    def test_a_row_failing_validation_leaves_earlier_good_rows_unsaved(self):
+        use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "before"}]))
+        too_long = {**GOOD_ROW, "id": "DOE-10", "use_case_name": "x" * 501}
+
+        with self.assertRaises(InventoryImportError) as caught:
+            use_case_import(
+                actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "after"}, too_long])
+            )
+
+        self.assertEqual([(e.line, e.field) for e in caught.exception.errors], [(4, "use_case_name")])
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-9").use_case_name, "before")
+        self.assertFalse(UseCase.objects.filter(use_case_id="DOE-10").exists())
+
+    def test_a_failure_while_saving_rolls_back_every_row(self):
+        use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "before"}]))
+        rows = [{**GOOD_ROW, "id": "DOE-9", "use_case_name": "after"}, {**GOOD_ROW, "id": "DOE-10"}]
+
+        # The audit write comes after every row is saved; its failure must take the rows with it.
+        failing_audit = mock.patch("compliance.inventory.audit_record", side_effect=RuntimeError("audit down"))
+        with failing_audit, self.assertRaises(RuntimeError):
+            use_case_import(actor=self.gsa, data=csv_bytes(rows))
+
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-9").use_case_name, "before")
+        self.assertFalse(UseCase.objects.filter(use_case_id="DOE-10").exists())
+
+    def test_an_agency_officer_cannot_import_another_agencys_rows(self):
+        officer = agency_officer(AgencyFactory(abbreviation="NASA"))
+
+        with self.assertRaises(InventoryImportError) as caught:
+            use_case_import(actor=officer, data=csv_bytes([GOOD_ROW]))
+
+        self.assertEqual(caught.exception.errors[0].field, "agency")
+        self.assertFalse(UseCase.objects.exists())
+
+    def test_an_auditor_cannot_import(self):
+        from tests.factories import auditor
+
+        with self.assertRaises(PermissionRefused):
+            use_case_import(actor=auditor(), data=csv_bytes([GOOD_ROW]))
+
+    def test_links_to_offerings_and_deployments_are_resolved(self):
+        offering = OfferingFactory(slug="meta-llama")
+        deployment = DeploymentFactory(agency=self.doe, name="llama-prod")
+        row = {**GOOD_ROW, "onegov_offering": "meta-llama", "onegov_deployment": "llama-prod"}
+
+        use_case_import(
+            actor=self.gsa, data=csv_bytes([row], columns=OMB_COLUMNS + ["onegov_offering", "onegov_deployment"])
+        )
+
+        use_case = UseCase.objects.get()
+        self.assertEqual((use_case.offering, use_case.deployment), (offering, deployment))
+
+
+class InventoryExportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        AgencyFactory(abbreviation="DOE", name="Department of Energy")
+        cls.gsa = gsa_officer()
+
+    def test_an_export_starts_with_a_bom_and_omb_header(self):
+        use_case_import(actor=self.gsa, data=csv_bytes([GOOD_ROW]))
+
+        text = use_case_export(use_cases=UseCase.objects.all())
+
+        self.assertTrue(text.startswith("\ufeffagency,agency_name,id,use_case_name,"))
+        self.assertEqual(len(text.splitlines()[0].split(",")), 36)
+
+    def test_an_import_of_an_export_gives_back_the_same_file(self):
+        source = csv_bytes([GOOD_ROW, {**GOOD_ROW, "id": "DOE-2", "is_high_impact": "Not high-impact"}])
+        use_case_import(actor=self.gsa, data=source)
+
+        exported = use_case_export(use_cases=UseCase.objects.all())
+        UseCase.objects.all().delete()
+        use_case_import(actor=self.gsa, data=exported.encode("utf-8"))
+
+        self.assertEqual(use_case_export(use_cases=UseCase.objects.all()), exported)
+        self.assertEqual(exported.encode("utf-8"), source)
