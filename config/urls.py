@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from catalog.views import OfferingListView
 
@@ -10,3 +10,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+# REST API (issue 4) and the portal's API token pages. Under /api/ the 404 and 500 pages are JSON.
+urlpatterns += [
+    path("api/v1/", include("config.api.urls")),
+    path("accounts/tokens/", include("agencies.token_urls")),
+]
+handler404 = "config.api.exceptions.not_found"
+handler500 = "config.api.exceptions.server_error"

@@ -2,5 +2,14 @@
 
 from compliance.models.audit import AuditChainHead, AuditEvent
 from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
+from compliance.models.webhooks import WebhookDelivery, WebhookSubscription
 
-__all__ = ["AuditChainHead", "AuditEvent", "ManifestDrift", "VerificationFileResult", "VerificationRun"]
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "ManifestDrift",
+    "VerificationFileResult",
+    "VerificationRun",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

@@ -1,0 +1,64 @@
+"""One FilterSet per catalog model, shared by the portal's lists and the API's."""
+
+import django_filters as filters
+
+from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+
+
+class VendorFilterSet(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Vendor
+        fields = ["name"]
+
+
+class OfferingFilterSet(filters.FilterSet):
+    vendor = filters.NumberFilter(field_name="vendor_id")
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Offering
+        fields = ["vendor", "name", "kind", "status", "fedramp_level"]
+
+
+class OfferingStatusChangeFilterSet(filters.FilterSet):
+    offering = filters.NumberFilter(field_name="offering_id")
+    effective_after = filters.DateFilter(field_name="effective_on", lookup_expr="gte")
+    effective_before = filters.DateFilter(field_name="effective_on", lookup_expr="lte")
+
+    class Meta:
+        model = OfferingStatusChange
+        fields = ["offering", "to_status", "effective_after", "effective_before"]
+
+
+class AgreementFilterSet(filters.FilterSet):
+    offering = filters.NumberFilter(field_name="offering_id")
+    expires_before = filters.DateFilter(field_name="expires_on", lookup_expr="lte")
+    expires_after = filters.DateFilter(field_name="expires_on", lookup_expr="gte")
+
+    class Meta:
+        model = Agreement
+        fields = ["offering", "currency", "expires_before", "expires_after"]
+
+
+class ModelVersionFilterSet(filters.FilterSet):
+    offering = filters.NumberFilter(field_name="offering_id")
+    repo_id = filters.CharFilter(lookup_expr="iexact")
+    pinned = filters.BooleanFilter(method="filter_pinned")
+
+    class Meta:
+        model = ModelVersion
+        fields = ["offering", "repo_id", "declared_license", "pinned"]
+
+    def filter_pinned(self, queryset, name, value):
+        return queryset.exclude(pinned_sha="") if value else queryset.filter(pinned_sha="")
+
+
+class ArtifactFilterSet(filters.FilterSet):
+    model_version = filters.NumberFilter(field_name="model_version_id")
+    path = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Artifact
+        fields = ["model_version", "path", "is_lfs"]
