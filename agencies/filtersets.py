@@ -1,16 +1,17 @@
 """One FilterSet per agencies model, shared by the portal's lists and the API's.
 
-Foreign keys are filtered by id (NumberFilter), not by a choice of existing rows, so that a
+Foreign keys are filtered by id (IdFilter), not by a choice of existing rows, so that a
 filter on another agency's record answers an empty list rather than revealing that it exists.
 """
 
 import django_filters as filters
 
 from agencies.models import Agency, ApiToken, Deployment, Onboarding, OnboardingTransition
+from config.api.filters import IdFilter
 
 
 class AgencyFilterSet(filters.FilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     name = filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -19,8 +20,8 @@ class AgencyFilterSet(filters.FilterSet):
 
 
 class OnboardingFilterSet(filters.FilterSet):
-    agency = filters.NumberFilter(field_name="agency_id")
-    offering = filters.NumberFilter(field_name="offering_id")
+    agency = IdFilter(field_name="agency_id")
+    offering = IdFilter(field_name="offering_id")
     flagged_for_offboarding = filters.BooleanFilter(
         field_name="offboarding_flagged_at", lookup_expr="isnull", exclude=True
     )
@@ -31,7 +32,7 @@ class OnboardingFilterSet(filters.FilterSet):
 
 
 class OnboardingTransitionFilterSet(filters.FilterSet):
-    onboarding = filters.NumberFilter(field_name="onboarding_id")
+    onboarding = IdFilter(field_name="onboarding_id")
 
     class Meta:
         model = OnboardingTransition
@@ -39,9 +40,9 @@ class OnboardingTransitionFilterSet(filters.FilterSet):
 
 
 class DeploymentFilterSet(filters.FilterSet):
-    agency = filters.NumberFilter(field_name="agency_id")
-    model_version = filters.NumberFilter(field_name="model_version_id")
-    onboarding = filters.NumberFilter(field_name="onboarding_id")
+    agency = IdFilter(field_name="agency_id")
+    model_version = IdFilter(field_name="model_version_id")
+    onboarding = IdFilter(field_name="onboarding_id")
 
     class Meta:
         model = Deployment

@@ -3,6 +3,7 @@
 import django_filters as filters
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from config.api.filters import IdFilter
 
 
 class VendorFilterSet(filters.FilterSet):
@@ -14,7 +15,7 @@ class VendorFilterSet(filters.FilterSet):
 
 
 class OfferingFilterSet(filters.FilterSet):
-    vendor = filters.NumberFilter(field_name="vendor_id")
+    vendor = IdFilter(field_name="vendor_id")
     name = filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -23,7 +24,7 @@ class OfferingFilterSet(filters.FilterSet):
 
 
 class OfferingStatusChangeFilterSet(filters.FilterSet):
-    offering = filters.NumberFilter(field_name="offering_id")
+    offering = IdFilter(field_name="offering_id")
     effective_after = filters.DateFilter(field_name="effective_on", lookup_expr="gte")
     effective_before = filters.DateFilter(field_name="effective_on", lookup_expr="lte")
 
@@ -33,7 +34,7 @@ class OfferingStatusChangeFilterSet(filters.FilterSet):
 
 
 class AgreementFilterSet(filters.FilterSet):
-    offering = filters.NumberFilter(field_name="offering_id")
+    offering = IdFilter(field_name="offering_id")
     expires_before = filters.DateFilter(field_name="expires_on", lookup_expr="lte")
     expires_after = filters.DateFilter(field_name="expires_on", lookup_expr="gte")
 
@@ -43,7 +44,7 @@ class AgreementFilterSet(filters.FilterSet):
 
 
 class ModelVersionFilterSet(filters.FilterSet):
-    offering = filters.NumberFilter(field_name="offering_id")
+    offering = IdFilter(field_name="offering_id")
     repo_id = filters.CharFilter(lookup_expr="iexact")
     pinned = filters.BooleanFilter(method="filter_pinned")
 
@@ -56,7 +57,7 @@ class ModelVersionFilterSet(filters.FilterSet):
 
 
 class ArtifactFilterSet(filters.FilterSet):
-    model_version = filters.NumberFilter(field_name="model_version_id")
+    model_version = IdFilter(field_name="model_version_id")
     path = filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

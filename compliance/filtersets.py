@@ -10,11 +10,12 @@ from compliance.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from config.api.filters import IdFilter
 
 
 class VerificationRunFilterSet(filters.FilterSet):
-    deployment = filters.NumberFilter(field_name="deployment_id")
-    model_version = filters.NumberFilter(field_name="model_version_id")
+    deployment = IdFilter(field_name="deployment_id")
+    model_version = IdFilter(field_name="model_version_id")
     requested_after = filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="gte")
     requested_before = filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="lte")
 
@@ -24,7 +25,7 @@ class VerificationRunFilterSet(filters.FilterSet):
 
 
 class VerificationFileResultFilterSet(filters.FilterSet):
-    run = filters.NumberFilter(field_name="run_id")
+    run = IdFilter(field_name="run_id")
 
     class Meta:
         model = VerificationFileResult
@@ -32,7 +33,7 @@ class VerificationFileResultFilterSet(filters.FilterSet):
 
 
 class ManifestDriftFilterSet(filters.FilterSet):
-    model_version = filters.NumberFilter(field_name="model_version_id")
+    model_version = IdFilter(field_name="model_version_id")
 
     class Meta:
         model = ManifestDrift
@@ -40,10 +41,11 @@ class ManifestDriftFilterSet(filters.FilterSet):
 
 
 class AuditEventFilterSet(filters.FilterSet):
-    seq_after = filters.NumberFilter(field_name="seq", lookup_expr="gt")
+    seq_after = IdFilter(field_name="seq", lookup_expr="gt", min_value=0)
+    agency_id = IdFilter(field_name="agency_id")
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
-    actor = filters.NumberFilter(field_name="actor_id")
+    actor = IdFilter(field_name="actor_id")
 
     class Meta:
         model = AuditEvent
@@ -60,7 +62,7 @@ class AuditEventFilterSet(filters.FilterSet):
 
 
 class WebhookSubscriptionFilterSet(filters.FilterSet):
-    agency = filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
 
     class Meta:
         model = WebhookSubscription
@@ -68,7 +70,7 @@ class WebhookSubscriptionFilterSet(filters.FilterSet):
 
 
 class WebhookDeliveryFilterSet(filters.FilterSet):
-    subscription = filters.NumberFilter(field_name="subscription_id")
+    subscription = IdFilter(field_name="subscription_id")
 
     class Meta:
         model = WebhookDelivery

@@ -227,6 +227,7 @@ REST_FRAMEWORK.update(
         },
         "NUM_PROXIES": NUM_PROXIES,
         "TEST_REQUEST_DEFAULT_FORMAT": "json",
+        "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
     }
 )
 SPECTACULAR_SETTINGS.update(

@@ -5,9 +5,12 @@ from rest_framework import serializers
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition
 from catalog.api.serializers import OfferingSerializer, OfferingStatusChangeSerializer
 from catalog.models import ModelVersion, Offering
+from config.api.fields import BlankableURLField
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    caio_email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+
     class Meta:
         model = Agency
         fields = [
@@ -31,7 +34,7 @@ class OnboardingSerializer(serializers.ModelSerializer):
     agency_abbreviation = serializers.CharField(source="agency.abbreviation", read_only=True)
     offering_name = serializers.CharField(source="offering.name", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Onboarding
@@ -156,7 +159,7 @@ class FlaggedAgencySerializer(serializers.Serializer):
 class OfferingStatusInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     effective_on = serializers.DateField(required=False, allow_null=True)
-    source_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    source_url = BlankableURLField(required=False, allow_blank=True, max_length=500)
 
 
 class OfferingStatusResultSerializer(serializers.Serializer):

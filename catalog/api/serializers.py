@@ -3,9 +3,12 @@
 from rest_framework import serializers
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from config.api.fields import BlankableURLField
 
 
 class VendorSerializer(serializers.ModelSerializer):
+    website = BlankableURLField(required=False, allow_blank=True, max_length=200)
+
     class Meta:
         model = Vendor
         fields = ["id", "name", "website", "created_at", "updated_at"]
@@ -38,7 +41,8 @@ class OfferingSerializer(serializers.ModelSerializer):
 
 
 class OfferingStatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.CharField(source="changed_by.username", read_only=True, default=None)
+    changed_by = serializers.CharField(source="changed_by.username", read_only=True, default=None, allow_null=True)
+    source_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = OfferingStatusChange

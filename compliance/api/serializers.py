@@ -1,5 +1,6 @@
 """Compliance serializers: verification runs and results, drift, the audit trail, webhooks."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from agencies.models import Agency, Deployment
@@ -14,7 +15,7 @@ from compliance.models import (
 
 
 class VerificationRunSerializer(serializers.ModelSerializer):
-    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None, allow_null=True)
     progress_percent = serializers.IntegerField(read_only=True)
     is_finished = serializers.BooleanField(read_only=True)
 
@@ -101,6 +102,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(many=False)
 class ChangeFeedSerializer(serializers.Serializer):
     cursor = serializers.IntegerField(help_text="Pass as `since` on the next call.")
     has_more = serializers.BooleanField()

@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from config.api.csv_export import BATCH_SIZE, CsvRenderer, csv_response
+
+NUL_IN_QUERY = "The query string must not contain NUL characters."
 
 
 class ApiViewMixin:
     """Lists answer `?format=csv` with the whole filtered list as one CSV file; errors are always JSON."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    # Ids are whole numbers within the database's range; anything else is an ordinary 404.
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def initial(self, request, *args, **kwargs):
+        # PostgreSQL refuses NUL characters in text; refuse them here, for every filter and search.
+        if any("\x00" in key or "\x00" in value for key, value in request.query_params.items()):
+            raise ValidationError({"query": [NUL_IN_QUERY]})
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CsvRenderer):
