@@ -10,14 +10,14 @@ from compliance.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from config.api.filters import IdFilter
+from config.api.filters import IdFilter, UtcDateTimeFilter
 
 
 class VerificationRunFilterSet(filters.FilterSet):
     deployment = IdFilter(field_name="deployment_id")
     model_version = IdFilter(field_name="model_version_id")
-    requested_after = filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="gte")
-    requested_before = filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="lte")
+    requested_after = UtcDateTimeFilter(field_name="requested_at", lookup_expr="gte")
+    requested_before = UtcDateTimeFilter(field_name="requested_at", lookup_expr="lte")
 
     class Meta:
         model = VerificationRun
@@ -43,8 +43,8 @@ class ManifestDriftFilterSet(filters.FilterSet):
 class AuditEventFilterSet(filters.FilterSet):
     seq_after = IdFilter(field_name="seq", lookup_expr="gt", min_value=0)
     agency_id = IdFilter(field_name="agency_id")
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
     actor = IdFilter(field_name="actor_id")
 
     class Meta:
