@@ -217,3 +217,21 @@ def test_gsa_officers_keep_subscriptions_and_the_secret_is_never_shown(client):
     assert created.status_code == 201
     assert "secret" not in created.json() and SECRET not in listed.content.decode()
     assert WebhookSubscription.objects.get().secret == SECRET
+
+
+@pytest.mark.django_db
+def test_the_sweeper_finds_deliveries_whose_task_was_lost():
+    subscription = _subscribe("http://127.0.0.1:9/hook", ["agreement.expiring"])
+    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    lost = WebhookDelivery.objects.create(subscription=subscription, event_type="agreement.expiring", payload={})
+    WebhookDelivery.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    fresh = WebhookDelivery.objects.create(subscription=subscription, event_type="agreement.expiring", payload={})
+    done = WebhookDelivery.objects.create(
+        subscription=subscription, event_type="agreement.expiring", payload={}, status="succeeded"
+    )
+    WebhookDelivery.objects.filter(pk=done.pk).update(created_at=long_ago)
+
+    from compliance.webhooks import webhook_deliveries_due
+
+    assert webhook_deliveries_due() == [lost.pk]
+    assert fresh.pk not in webhook_deliveries_due()
