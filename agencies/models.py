@@ -265,3 +265,44 @@ class Deployment(models.Model):
             and self.onboarding.offering_id != self.model_version.offering_id
         ):
             raise ValidationError({"onboarding": "The onboarding is for another offering."})
+
+
+class ApiToken(models.Model):
+    """A procurement system's key to the REST API, stored hashed.
+
+    The key is `<prefix>.<secret>` and is shown once, at creation. Only the prefix (for lookup)
+    and the SHA-256 of the whole key are kept, so a copy of the database does not hold usable
+    keys. A token acts for its user, limited to reading when its scope is `read`; it stops
+    working at `expires_at` or as soon as `revoked_at` is set.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="Which system uses this token.")
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=["read", "write"]), name="agencies_apitoken_scope_valid"),
+            models.CheckConstraint(condition=Q(key_hash__regex=r"^[0-9a-f]{64}$"), name="agencies_apitoken_hash_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

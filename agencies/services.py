@@ -12,6 +12,7 @@ from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition
 from catalog.models import Offering, OfferingStatusChange
 from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
 from compliance.reliability import job_send_on_commit
+from compliance.webhooks import webhook_event_emit
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -228,6 +229,20 @@ def _apply_transition(onboarding: Onboarding, transition: Transition, *, actor: 
     audit_record(
         actor=actor, action=f"onboarding.{transition.action}", obj=onboarding, before=before, after=snapshot(onboarding)
     )
+    if transition.action == "approve":
+        webhook_event_emit(
+            event_type="onboarding.approved",
+            agency_id=onboarding.agency_id,
+            payload={
+                "onboarding": {
+                    "id": onboarding.pk,
+                    "agency_id": onboarding.agency_id,
+                    "offering_id": onboarding.offering_id,
+                },
+                "approved_by": actor.username,
+                "reason": reason.strip(),
+            },
+        )
     return onboarding
 
 
@@ -307,6 +322,15 @@ def offering_change_status(
         flagged = []
         if to_status in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
             flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
+            webhook_event_emit(
+                event_type=f"offering.{to_status}",
+                payload={
+                    "offering": {"id": locked.pk, "name": locked.name, "slug": locked.slug, "vendor": locked.vendor_id},
+                    "reason": reason.strip(),
+                    "effective_on": when,
+                    "flagged_onboardings": [{"id": o.pk, "agency_id": o.agency_id} for o in flagged],
+                },
+            )
         if flagged:
             # The agencies affected are told what to do and by when, once the change has committed.
             job_send_on_commit("compliance.tasks.alerts_offering_status_changed_task", change.pk)

@@ -18,7 +18,7 @@ from catalog.filtersets import OfferingFilterSet
 from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, VendorForm
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
 from catalog.services import CatalogPermissionDenied, catalog_record_save
-from config.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate
+from config.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
 
 SAVED = "{record} was saved."
 
@@ -35,7 +35,7 @@ class OfferingListView(TemplateView):
         )
         if not self.request.user.is_authenticated:
             queryset = queryset.filter(status=Offering.Status.APPROVED)
-        filterset = OfferingFilterSet(self.request.GET or None, queryset=queryset)
+        filterset = portal_filterset(OfferingFilterSet, self.request.GET, queryset)
         if not self.request.user.is_authenticated:
             del filterset.form.fields["status"]
         context["filter"] = filterset

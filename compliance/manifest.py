@@ -270,3 +270,12 @@ def manifest_import(*, model: HubModel, actor: Any = None) -> ModelVersion:
             _record_drifts(mv, previous, model, None)
         _store(mv, model, source=HubManifest.Source.IMPORT, actor=actor)
     return mv
+
+
+def manifest_sync_request(*, model_version: ModelVersion, actor: Any) -> None:
+    """Record an officer's request to re-sync a manifest, and send the sync task after commit."""
+    from compliance.reliability import job_send_on_commit
+
+    with transaction.atomic():
+        audit_record(actor=actor, action="model_version.sync_requested", obj=model_version)
+        job_send_on_commit("compliance.tasks.manifest_sync_task", model_version.pk)

@@ -105,3 +105,13 @@ def form_add_service_error(form: forms.BaseForm, error: Exception) -> None:
 def paginate(request, queryset, *, per_page: int = PAGE_SIZE):
     """The requested page of a queryset; out-of-range page numbers show the last page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def portal_filterset(filterset_class, data, queryset):
+    """A shared FilterSet with only the filters the portal shows (its `portal_fields`) on its form."""
+    filterset = filterset_class(data or None, queryset=queryset)
+    shown = getattr(filterset_class, "portal_fields", None)
+    if shown is not None:
+        for name in [n for n in filterset.form.fields if n not in shown]:
+            del filterset.form.fields[name]
+    return filterset

@@ -14,3 +14,11 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("compliance.urls")),
 ]
+
+# REST API (issue 4) and the portal's API token pages. Under /api/ the 404 and 500 pages are JSON.
+urlpatterns += [
+    path("api/v1/", include("config.api.urls")),
+    path("accounts/tokens/", include("agencies.token_urls")),
+]
+handler404 = "config.api.exceptions.not_found"
+handler500 = "config.api.exceptions.server_error"

@@ -9,6 +9,7 @@ from compliance.models.reports import Report
 from compliance.models.requirements import Evidence, EvidenceDocument, EvidenceStatus, Requirement, RequirementCatalog
 from compliance.models.security import SignInThrottle
 from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
+from compliance.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Alert",
@@ -31,4 +32,6 @@ __all__ = [
     "VerificationFileResult",
     "VerificationGroup",
     "VerificationRun",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

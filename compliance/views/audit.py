@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from compliance.filtersets import AuditEventFilterSet
 from compliance.models import AuditEvent
-from config.portal import SignedInMixin, paginate
+from config.portal import SignedInMixin, paginate, portal_filterset
 
 
 def audit_event_list(*, user):
@@ -23,7 +23,7 @@ class AuditEventListView(SignedInMixin, TemplateView):
     template_name = "compliance/audit_event_list.html"
 
     def get_context_data(self, **kwargs):
-        filterset = AuditEventFilterSet(self.request.GET or None, queryset=audit_event_list(user=self.request.user))
+        filterset = portal_filterset(AuditEventFilterSet, self.request.GET, audit_event_list(user=self.request.user))
         query = self.request.GET.copy()
         query.pop("page", None)
         return {

@@ -1,0 +1,169 @@
+"""Agencies serializers. Agency, state, approver and requester fields are read-only (no mass assignment)."""
+
+from rest_framework import serializers
+
+from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition
+from catalog.api.serializers import OfferingSerializer, OfferingStatusChangeSerializer
+from catalog.models import ModelVersion, Offering
+from config.api.fields import BlankableURLField
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    caio_email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+
+    class Meta:
+        model = Agency
+        fields = [
+            "id",
+            "name",
+            "abbreviation",
+            "cgac_code",
+            "parent",
+            "is_cfo_act",
+            "caio_name",
+            "caio_title",
+            "caio_email",
+            "caio_designated_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OnboardingSerializer(serializers.ModelSerializer):
+    agency_abbreviation = serializers.CharField(source="agency.abbreviation", read_only=True)
+    offering_name = serializers.CharField(source="offering.name", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = Onboarding
+        fields = [
+            "id",
+            "agency",
+            "agency_abbreviation",
+            "offering",
+            "offering_name",
+            "state",
+            "purpose",
+            "contract_number",
+            "no_training_on_agency_data",
+            "data_portability",
+            "ato_granted_on",
+            "ato_expires_on",
+            "requested_by",
+            "approved_by",
+            "approved_at",
+            "offboarding_flagged_at",
+            "offboarding_flag_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OnboardingRequestSerializer(serializers.Serializer):
+    """What an agency asks for. `agency` is for GSA officers; an agency officer's is always their own."""
+
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
+    offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.all())
+    purpose = serializers.CharField(max_length=5000)
+    contract_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    no_training_on_agency_data = serializers.BooleanField(required=False, allow_null=True, default=None)
+    data_portability = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ato_granted_on = serializers.DateField(required=False, allow_null=True)
+    ato_expires_on = serializers.DateField(required=False, allow_null=True)
+    submit = serializers.BooleanField(required=False, default=True)
+
+
+class OnboardingFactsSerializer(serializers.Serializer):
+    """The M-25-22 contract facts an agency records on its onboarding."""
+
+    contract_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    no_training_on_agency_data = serializers.BooleanField(required=False, allow_null=True)
+    data_portability = serializers.BooleanField(required=False, allow_null=True)
+    ato_granted_on = serializers.DateField(required=False, allow_null=True)
+    ato_expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class OnboardingTransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = OnboardingTransition
+        fields = ["id", "onboarding", "action", "from_state", "to_state", "actor", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class DeploymentSerializer(serializers.ModelSerializer):
+    agency_abbreviation = serializers.CharField(source="agency.abbreviation", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Deployment
+        fields = [
+            "id",
+            "agency",
+            "agency_abbreviation",
+            "model_version",
+            "onboarding",
+            "name",
+            "storage_path",
+            "environment",
+            "is_active",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["agency", "created_by", "created_at", "updated_at"]
+        # Uniqueness is checked by the model (full_clean in the service): DRF's generated
+        # unique-together validator would make the read-only agency a required input.
+        validators = []
+
+    def get_fields(self):
+        """Offer only the onboardings the caller may see, so another agency's ids look unknown."""
+        from agencies.selectors import onboarding_list
+
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "onboarding" in fields and not fields["onboarding"].read_only:
+            fields["onboarding"].queryset = onboarding_list(user=request.user)
+        if "model_version" in fields and not fields["model_version"].read_only:
+            fields["model_version"].queryset = ModelVersion.objects.all()
+        return fields
+
+
+class DeploymentCreateSerializer(DeploymentSerializer):
+    """On creation a GSA officer names the agency; an agency officer's deployment is always their agency's."""
+
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
+
+
+class FlaggedOnboardingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    agency = serializers.IntegerField(source="agency_id")
+    agency_abbreviation = serializers.CharField(source="agency.abbreviation")
+
+
+class FlaggedAgencySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    abbreviation = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OfferingStatusInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    source_url = BlankableURLField(required=False, allow_blank=True, max_length=500)
+
+
+class OfferingStatusResultSerializer(serializers.Serializer):
+    offering = OfferingSerializer()
+    change = OfferingStatusChangeSerializer()
+    flagged_onboardings = FlaggedOnboardingSerializer(many=True)
+    flagged_agencies = FlaggedAgencySerializer(many=True)

@@ -1,0 +1,55 @@
+"""One FilterSet per agencies model, shared by the portal's lists and the API's.
+
+Foreign keys are filtered by id (IdFilter), not by a choice of existing rows, so that a
+filter on another agency's record answers an empty list rather than revealing that it exists.
+"""
+
+import django_filters as filters
+
+from agencies.models import Agency, ApiToken, Deployment, Onboarding, OnboardingTransition
+from config.api.filters import IdFilter
+
+
+class AgencyFilterSet(filters.FilterSet):
+    parent = IdFilter(field_name="parent_id")
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Agency
+        fields = ["name", "abbreviation", "is_cfo_act", "parent"]
+
+
+class OnboardingFilterSet(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id")
+    offering = IdFilter(field_name="offering_id")
+    flagged_for_offboarding = filters.BooleanFilter(
+        field_name="offboarding_flagged_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Onboarding
+        fields = ["agency", "offering", "state", "flagged_for_offboarding"]
+
+
+class OnboardingTransitionFilterSet(filters.FilterSet):
+    onboarding = IdFilter(field_name="onboarding_id")
+
+    class Meta:
+        model = OnboardingTransition
+        fields = ["onboarding", "action", "to_state"]
+
+
+class DeploymentFilterSet(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id")
+    model_version = IdFilter(field_name="model_version_id")
+    onboarding = IdFilter(field_name="onboarding_id")
+
+    class Meta:
+        model = Deployment
+        fields = ["agency", "model_version", "onboarding", "environment", "is_active"]
+
+
+class ApiTokenFilterSet(filters.FilterSet):
+    class Meta:
+        model = ApiToken
+        fields = ["scope"]

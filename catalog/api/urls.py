@@ -1,0 +1,14 @@
+"""The catalog's routes on the API router: (prefix, viewset, basename).
+
+`offerings` is registered by agencies.api.urls, whose OfferingViewSet adds the status actions.
+"""
+
+from catalog.api import views
+
+ROUTES = [
+    ("vendors", views.VendorViewSet, "vendor"),
+    ("offering-status-changes", views.OfferingStatusChangeViewSet, "offeringstatuschange"),
+    ("agreements", views.AgreementViewSet, "agreement"),
+    ("model-versions", views.ModelVersionViewSet, "modelversion"),
+    ("artifacts", views.ArtifactViewSet, "artifact"),
+]
