@@ -6,10 +6,9 @@ candidate's `dedupe_key` is unique in the database). Events (a finished verifica
 drift, an offering withdrawn) build their candidates with the same functions, so an event
 that is lost on the way is still alerted on by the next scan.
 
-The M-25-21 / M-25-22 deadline kind (`AlertKind.OMB_DEADLINE`) has no source yet: the
-requirement and evidence records arrive with issue 6, whose source registers itself with
-`@alert_source(AlertKind.OMB_DEADLINE)` and yields one candidate per open requirement whose
-deadline has reached a threshold (`expiry_threshold` below does the counting).
+The M-25-21 / M-25-22 deadline source (`AlertKind.OMB_DEADLINE`) lives in
+`compliance.alerts.deadlines`, beside the requirement assessment it reads; it registers itself
+here with the same decorator and counts thresholds with `expiry_threshold`.
 """
 
 from __future__ import annotations

@@ -19,13 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def eager_celery():
-    """Tasks sent after commit run in-process: the wiring is under test, not the worker.
-
-    A web process sends tasks it has not imported by name (`job_send`), which only a worker can run;
-    importing the task module lets `job_send` find them and run them eagerly here.
-    """
-    import compliance.tasks  # noqa: F401 - registers the tasks with the app
-
+    """Tasks sent after commit run in-process: the wiring is under test, not the worker."""
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
