@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from django.conf import settings
 
 from agencies.models import Agency
-from compliance.alerts.sources import AlertCandidate, Audience, _in_days, alert_source, expiry_threshold
+from compliance.alerts.sources import AlertCandidate, Audience, alert_source, expiry_threshold, in_days
 from compliance.models import AlertKind, EvidenceStatus, Requirement
 from compliance.services import RequirementResult, agencies_assess, requirement_deadlines
 
@@ -46,12 +46,13 @@ def deadline_candidate(agency: Agency, result: RequirementResult, threshold: int
     for_gsa = requirement.applies_to == Requirement.AppliesTo.GSA
     audience = Audience(gsa_officers=True) if for_gsa else Audience(agency_ids=frozenset({agency.pk}))
     note = f" ({requirement.deadline_note})" if requirement.deadline_note else ""
+    evidence = requirement.evidence_expected.strip().rstrip(".")
     return AlertCandidate(
         kind=AlertKind.OMB_DEADLINE,
         dedupe_key=f"omb_deadline:requirement={requirement.pk}:agency={agency.pk}:{deadline}:{threshold}d",
         title=(
             f"{agency.abbreviation}: {requirement.catalog.memo} {requirement.code} {requirement.title} is due "
-            f"{_in_days((deadline - today).days)} ({deadline:%d %b %Y})"
+            f"{in_days((deadline - today).days)} ({deadline:%d %b %Y})"
         ),
         message=(
             f"{requirement.catalog.memo} {requirement.section} is due on {deadline:%d %b %Y}{note} and is "
@@ -59,7 +60,7 @@ def deadline_candidate(agency: Agency, result: RequirementResult, threshold: int
         ),
         action=(
             f"Record the evidence{SUBJECTS.get(requirement.applies_to, '')} in the registry before "
-            f"{deadline:%d %b %Y}: {requirement.evidence_expected} If the Chief AI Officer waived it, "
+            f"{deadline:%d %b %Y}: {evidence}. If the Chief AI Officer waived it, "
             "record the waiver instead."
         ),
         audience=audience,
