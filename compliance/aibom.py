@@ -184,8 +184,15 @@ class DeploymentStatus:
 
 
 def _latest_finished_run(deployment: Deployment) -> VerificationRun | None:
+    """The deployment's latest finished verification of the model version it runs now.
+
+    A run of the model version the deployment ran before (deployments may change version) says
+    nothing about the files it holds now, so it is not reported.
+    """
     return (
-        VerificationRun.objects.filter(deployment=deployment, status__in=VerificationRun.FINISHED)
+        VerificationRun.objects.filter(
+            deployment=deployment, model_version_id=deployment.model_version_id, status__in=VerificationRun.FINISHED
+        )
         .order_by("-finished_at", "-pk")
         .first()
     )
@@ -194,6 +201,8 @@ def _latest_finished_run(deployment: Deployment) -> VerificationRun | None:
 def _deployment_properties(status: DeploymentStatus) -> list[Property]:
     deployment, run = status.deployment, status.run
     prefix = f"onegov:deployment:{deployment.name}"
+    # False when the run checked the files against another commit than the one pinned now.
+    is_pinned = run.manifest_commit == deployment.model_version.pinned_sha if run and run.manifest_commit else None
     values = {
         f"{prefix}:environment": deployment.environment,
         f"{prefix}:active": "true" if deployment.is_active else "false",
@@ -201,6 +210,7 @@ def _deployment_properties(status: DeploymentStatus) -> list[Property]:
         f"{prefix}:verification_run": str(run.pk) if run else "",
         f"{prefix}:verified_at": run.finished_at.isoformat() if run and run.finished_at else "",
         f"{prefix}:verified_commit": run.manifest_commit if run else "",
+        f"{prefix}:verified_commit_is_pinned": "" if is_pinned is None else str(is_pinned).lower(),
     }
     return [Property(name=name, value=value) for name, value in values.items() if value]
 
@@ -213,7 +223,7 @@ def aibom_agency(*, agency: Agency, actor: User | None = None) -> Bom:
     """
     if actor is not None and not (actor.is_gsa_officer or actor.is_auditor or actor.agency_id == agency.pk):
         raise PermissionRefused(OTHER_AGENCY, code="not_found")
-    deployments = Deployment.objects.filter(agency=agency).order_by("name")
+    deployments = Deployment.objects.filter(agency=agency).select_related("model_version").order_by("name")
     by_version: dict[int, list[DeploymentStatus]] = {}
     for deployment in deployments:
         by_version.setdefault(deployment.model_version_id, []).append(

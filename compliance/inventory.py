@@ -1,6 +1,9 @@
 """The AI use case inventory in OMB's 2025 CSV format: import (all rows or none) and export.
 
-Columns are OMB's snake_case names (policy.md §3a; the consolidated CSV is UTF-8 with a BOM).
+Columns are OMB's snake_case names, as OMB's data dictionary of the 2025 consolidated inventory gives
+them (github.com/ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, Validation/data_dictionary.md,
+columns 1-36; UTF-8 with a BOM). The nine risk-management columns are `hi_*`; the names this module
+wrote before (`pre_deployment_testing` ... `public_consultation`) are still read on import.
 Two optional trailing columns, `onegov_offering` (an offering slug) and `onegov_deployment`
 (a deployment name of the same agency), link a use case to what it runs on.
 """
@@ -31,19 +34,31 @@ BASE_COLUMNS = [
     "system_name_ato", "data_description", "link_to_data", "has_pii", "pia_url", "demographic_features",
     "has_custom_code", "code_url",
 ]  # fmt: skip
-RISK_COLUMNS = [
-    "pre_deployment_testing", "impact_assessment", "potential_impacts", "independent_review", "ongoing_monitoring",
-    "operator_training", "fail_safe", "appeal_process", "public_consultation",
-]  # fmt: skip
+# OMB's risk-management column → the UseCase field (the M-25-21 practice it documents).
+RISK_FIELDS = {
+    "hi_testing_conducted": "pre_deployment_testing",
+    "hi_assessment_completed": "impact_assessment",
+    "hi_potential_impacts": "potential_impacts",
+    "hi_independent_review": "independent_review",
+    "hi_ongoing_monitoring": "ongoing_monitoring",
+    "hi_training_established": "operator_training",
+    "hi_failsafe_presence": "fail_safe",
+    "hi_appeal_process": "appeal_process",
+    "hi_public_consultation": "public_consultation",
+}
+RISK_COLUMNS = list(RISK_FIELDS)
+# The risk column names the registry used before it followed OMB's data dictionary, still accepted on import.
+LEGACY_RISK_COLUMNS = {field: column for column, field in RISK_FIELDS.items()}
 LINK_COLUMNS = ["onegov_offering", "onegov_deployment"]
 OMB_COLUMNS = BASE_COLUMNS + RISK_COLUMNS
 REQUIRED_COLUMNS = ["agency", "id", "use_case_name", "development_stage", "is_high_impact"]
 # CSV column → model field, where the names differ.
-FIELD_OF = {"id": "use_case_id", "HI_justification": "hi_justification"}
+FIELD_OF = {"id": "use_case_id", "HI_justification": "hi_justification", **RISK_FIELDS}
 SKIPPED = {"agency", "agency_name", *LINK_COLUMNS}
 YES_NO_COLUMNS = {
-    "have_ato", "has_pii", "has_custom_code", "pre_deployment_testing", "impact_assessment", "independent_review",
-    "ongoing_monitoring", "operator_training", "fail_safe", "appeal_process",
+    "have_ato", "has_pii", "has_custom_code", "hi_testing_conducted", "hi_assessment_completed",
+    "hi_independent_review", "hi_ongoing_monitoring", "hi_training_established", "hi_failsafe_presence",
+    "hi_appeal_process",
 }  # fmt: skip
 URL_COLUMNS = {"link_to_data", "pia_url", "code_url"}
 
@@ -111,6 +126,9 @@ class _RowParser:
         start = len(errors)
         values: dict = {}
         cell = {column: (row.get(column) or "").strip() for column in row if column}
+        for legacy, column in LEGACY_RISK_COLUMNS.items():
+            if legacy in cell and column not in cell:
+                cell[column] = cell.pop(legacy)
         agency = self.agencies.get(cell.get("agency", ""))
         if not cell.get("agency"):
             errors.append(RowError(line, "agency", REQUIRED))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import attestation, audit, verification
+from compliance.views import alerts, attestation, audit, verification
 
 app_name = "compliance"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),
+    path("notifications/", alerts.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/<int:pk>/read/", alerts.NotificationReadView.as_view(), name="notification-read"),
+    path("notifications/read-all/", alerts.NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("notifications/preferences/", alerts.AlertPreferencesView.as_view(), name="alert-preferences"),
 ]

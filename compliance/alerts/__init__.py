@@ -1,9 +1,11 @@
-"""Alerts: expiring agreements and ATOs, failed verifications, upstream drift, withdrawn offerings.
+"""Alerts: expiring agreements and ATOs, failed verifications, upstream drift, withdrawn offerings,
+and M-25-21 / M-25-22 deadlines of requirements still open.
 
 Sources (`compliance.alerts.sources`) propose alerts; services raise each once and deliver it to
 the portal's notification list and by e-mail; selectors read a user's notifications and preferences.
 """
 
+from compliance.alerts import deadlines  # noqa: F401 - registers the OMB deadline source
 from compliance.alerts.selectors import alert_preference_list, notification_list, notification_unread_count
 from compliance.alerts.services import (
     alert_deliver,

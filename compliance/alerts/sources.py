@@ -6,10 +6,9 @@ candidate's `dedupe_key` is unique in the database). Events (a finished verifica
 drift, an offering withdrawn) build their candidates with the same functions, so an event
 that is lost on the way is still alerted on by the next scan.
 
-The M-25-21 / M-25-22 deadline kind (`AlertKind.OMB_DEADLINE`) has no source yet: the
-requirement and evidence records arrive with issue 6, whose source registers itself with
-`@alert_source(AlertKind.OMB_DEADLINE)` and yields one candidate per open requirement whose
-deadline has reached a threshold (`expiry_threshold` below does the counting).
+The M-25-21 / M-25-22 deadline source (`AlertKind.OMB_DEADLINE`) lives in
+`compliance.alerts.deadlines`, beside the requirement assessment it reads; it registers itself
+here with the same decorator and counts thresholds with `expiry_threshold`.
 """
 
 from __future__ import annotations
@@ -81,7 +80,7 @@ def expiry_threshold(days_left: int, thresholds: Iterable[int] | None = None) ->
     return min(reached) if reached else None
 
 
-def _in_days(days: int) -> str:
+def in_days(days: int) -> str:
     return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
 
@@ -108,7 +107,7 @@ def agreements_expiring(today: dt.date) -> Iterator[AlertCandidate]:
         yield AlertCandidate(
             kind=AlertKind.AGREEMENT_EXPIRING,
             dedupe_key=f"agreement_expiring:agreement={agreement.pk}:{agreement.expires_on}:{threshold}d",
-            title=f"{agreement.title} expires {_in_days(days_left)} ({agreement.expires_on:%d %b %Y})",
+            title=f"{agreement.title} expires {in_days(days_left)} ({agreement.expires_on:%d %b %Y})",
             message=(
                 f"The OneGov agreement for {agreement.offering} ends on {agreement.expires_on:%d %b %Y}. "
                 f"{agreement.dates_note}".strip()
@@ -141,7 +140,7 @@ def atos_expiring(today: dt.date) -> Iterator[AlertCandidate]:
             dedupe_key=f"ato_expiring:onboarding={onboarding.pk}:{onboarding.ato_expires_on}:{threshold}d",
             title=(
                 f"{onboarding.agency.abbreviation}: the ATO for {onboarding.offering} expires "
-                f"{_in_days(days_left)} ({onboarding.ato_expires_on:%d %b %Y})"
+                f"{in_days(days_left)} ({onboarding.ato_expires_on:%d %b %Y})"
             ),
             message=(
                 f"The authorization to operate recorded for {onboarding.offering} at {onboarding.agency.name} "

@@ -123,6 +123,7 @@ MAIN_PAGES = [
     ("deployment-form", "doe-officer", lambda r: reverse("agencies:deployment-create")),
     ("verification", "doe-officer", lambda r: reverse("compliance:run-detail", args=[r["run"].pk])),
     ("audit-log", "auditor", lambda r: reverse("compliance:audit-list")),
+    ("notifications", "doe-officer", lambda r: reverse("compliance:notification-list")),
     ("offering-edit", "gsa-officer", lambda r: reverse("catalog:record-edit", args=["offerings", r["offering"].pk])),
     ("offering-status", "gsa-officer", lambda r: reverse("agencies:offering-status", args=[r["offering"].slug])),
 ]

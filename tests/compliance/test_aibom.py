@@ -1,6 +1,7 @@
 """AI bill of materials: CycloneDX 1.6 documents that validate and carry the manifest's hashes."""
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
@@ -13,7 +14,10 @@ from django.test import override_settings
 from agencies.services import PermissionRefused
 from catalog.models import ModelVersion, Vendor
 from compliance.aibom import aibom_document, aibom_license
+from compliance.manifest import manifest_sync
 from compliance.models import VerificationRun
+from compliance.verification import verification_execute, verification_start
+from tests.compliance.conftest import write_tree
 from tests.factories import (
     AgencyFactory,
     ArtifactFactory,
@@ -215,3 +219,66 @@ def test_a_mirror_is_named_in_the_purl_and_an_unpinned_version_has_no_purl_versi
     assert model["purl"] == ("pkg:huggingface/meta-llama/Llama-3.1-8B?repository_url=https://hub-mirror.example.gov")
     assert _properties(model)["onegov:model:pinned_commit"] == "not pinned yet (no manifest sync)"
     assert model["version"] == "main"
+
+
+def test_a_synced_and_verified_model_exports_the_hubs_hashes_and_the_real_verification_status(
+    tmp_path, hub, model_root, small_model
+):
+    """End to end: the stand-in Hub → manifest_sync → Artifact rows → a real verification run → the AI-BOM."""
+    commit = hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
+    version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
+    manifest_sync(model_version=version)
+    agency = AgencyFactory(abbreviation="DOE")
+    deployment = DeploymentFactory(
+        agency=agency,
+        model_version=version,
+        name="tiny-prod",
+        storage_path=str(write_tree(model_root / "doe" / "tiny", small_model)),
+    )
+    run = verification_start(deployment=deployment, requested_by=deployment.created_by)
+    verification_execute(run_id=run.pk)
+
+    [model] = _models(_export(tmp_path, "--agency", "DOE"))
+
+    files = {f["name"]: f for f in model["components"]}
+    artifacts = {a.path: a for a in version.artifacts.all()}
+    assert set(files) == set(artifacts) == set(small_model)
+    for path, data in small_model.items():
+        entry, artifact = files[path], artifacts[path]
+        if artifact.is_lfs:
+            assert entry["hashes"] == [{"alg": "SHA-256", "content": artifact.sha256}]
+            assert artifact.sha256 == hashlib.sha256(data).hexdigest()
+        else:
+            assert "hashes" not in entry
+            assert _properties(entry)["onegov:file:git_blob_sha1"] == artifact.git_sha1
+            assert artifact.git_sha1 == hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    assert sum(artifact.is_lfs for artifact in artifacts.values()) == 2
+    assert model["version"] == commit and f"/meta-llama/Tiny@{commit}?repository_url=" in model["purl"]
+    facts = _properties(model)
+    run.refresh_from_db()
+    assert run.status == VerificationRun.Status.PASSED, run.error_message
+    assert facts["onegov:deployment:tiny-prod:verification_status"] == "passed"
+    assert facts["onegov:deployment:tiny-prod:verification_run"] == str(run.pk)
+    assert facts["onegov:deployment:tiny-prod:verified_commit"] == commit
+    assert facts["onegov:deployment:tiny-prod:verified_commit_is_pinned"] == "true"
+
+
+def test_a_run_of_the_model_version_a_deployment_ran_before_is_not_its_status(tmp_path):
+    agency = AgencyFactory(abbreviation="DOE")
+    old, new = _llama(), _llama("meta-llama/Llama-3.2-1B", "llama3.2")
+    deployment = DeploymentFactory(agency=agency, model_version=old, name="llama-prod")
+    VerificationRun.objects.create(
+        deployment=deployment,
+        model_version=old,
+        status="passed",
+        finished_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        manifest_commit=COMMIT,
+        license_ok=True,
+    )
+    deployment.model_version = new
+    deployment.save()
+
+    [model] = _models(_export(tmp_path, "--agency", "DOE"))
+
+    assert model["name"] == "Llama-3.2-1B"
+    assert _properties(model)["onegov:deployment:llama-prod:verification_status"] == "never verified"

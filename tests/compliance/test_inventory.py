@@ -5,7 +5,14 @@ from unittest import mock
 from django.test import TestCase
 
 from agencies.services import PermissionRefused
-from compliance.inventory import OMB_COLUMNS, InventoryImportError, use_case_export, use_case_import
+from compliance.inventory import (
+    BASE_COLUMNS,
+    LEGACY_RISK_COLUMNS,
+    OMB_COLUMNS,
+    InventoryImportError,
+    use_case_export,
+    use_case_import,
+)
 from compliance.models import AuditEvent, UseCase
 from tests.factories import AgencyFactory, DeploymentFactory, OfferingFactory, agency_officer, gsa_officer
 
@@ -29,16 +36,27 @@ GOOD_ROW = {
     "has_pii": "No",
     "pia_url": "https://energy.example/pia",
     "has_custom_code": "No",
-    "pre_deployment_testing": "Yes",
-    "impact_assessment": "Yes",
-    "potential_impacts": "Bias in selection; reviewed by panel.",
-    "independent_review": "Yes",
-    "ongoing_monitoring": "Yes",
-    "operator_training": "Yes",
-    "fail_safe": "Yes",
-    "appeal_process": "Yes",
-    "public_consultation": "Usability testing",
+    "hi_testing_conducted": "Yes",
+    "hi_assessment_completed": "Yes",
+    "hi_potential_impacts": "Bias in selection; reviewed by panel.",
+    "hi_independent_review": "Yes",
+    "hi_ongoing_monitoring": "Yes",
+    "hi_training_established": "Yes",
+    "hi_failsafe_presence": "Yes",
+    "hi_appeal_process": "Yes",
+    "hi_public_consultation": "Usability testing",
 }
+# OMB's 2025 data dictionary (ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, Validation/data_dictionary.md),
+# columns 1 to 36 in its order.
+OMB_DATA_DICTIONARY_COLUMNS = [
+    "agency", "agency_name", "id", "use_case_name", "agency_bureau", "contact_email", "is_withheld",
+    "development_stage", "is_high_impact", "HI_justification", "topic_area", "classification", "problem_solved",
+    "benefits", "system_outputs", "operational_date", "contracting_usage", "vendor_name", "have_ato",
+    "system_name_ato", "data_description", "link_to_data", "has_pii", "pia_url", "demographic_features",
+    "has_custom_code", "code_url", "hi_testing_conducted", "hi_assessment_completed", "hi_potential_impacts",
+    "hi_independent_review", "hi_ongoing_monitoring", "hi_training_established", "hi_failsafe_presence",
+    "hi_appeal_process", "hi_public_consultation",
+]  # fmt: skip
 
 
 def csv_bytes(rows, columns=OMB_COLUMNS, bom=True):
@@ -159,8 +177,29 @@ class InventoryExportTests(TestCase):
 
         text = use_case_export(use_cases=UseCase.objects.all())
 
-        self.assertTrue(text.startswith("\ufeffagency,agency_name,id,use_case_name,"))
-        self.assertEqual(len(text.splitlines()[0].split(",")), 36)
+        self.assertTrue(text.startswith("\ufeff"))
+        self.assertEqual(text.removeprefix("\ufeff").splitlines()[0].split(","), OMB_DATA_DICTIONARY_COLUMNS)
+
+    def test_the_risk_fields_are_read_and_written_under_ombs_column_names(self):
+        use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "hi_training_established": "No"}]))
+
+        use_case = UseCase.objects.get()
+        row = next(csv.DictReader(io.StringIO(use_case_export(use_cases=[use_case]).removeprefix("\ufeff"))))
+
+        self.assertEqual((use_case.operator_training, use_case.fail_safe), ("No", "Yes"))
+        self.assertEqual(use_case.potential_impacts, GOOD_ROW["hi_potential_impacts"])
+        expected = {column: value for column, value in GOOD_ROW.items() if column.startswith("hi_")}
+        self.assertEqual({column: row[column] for column in expected}, expected | {"hi_training_established": "No"})
+
+    def test_a_file_with_the_registrys_earlier_risk_column_names_is_still_read(self):
+        legacy = {old: GOOD_ROW[column] for old, column in LEGACY_RISK_COLUMNS.items()}
+        row = {k: v for k, v in GOOD_ROW.items() if not k.startswith("hi_")} | legacy | {"fail_safe": "No"}
+
+        use_case_import(actor=self.gsa, data=csv_bytes([row], columns=BASE_COLUMNS + list(LEGACY_RISK_COLUMNS)))
+
+        use_case = UseCase.objects.get()
+        self.assertEqual((use_case.pre_deployment_testing, use_case.fail_safe), ("Yes", "No"))
+        self.assertEqual(use_case.public_consultation, "Usability testing")
 
     def test_an_import_of_an_export_gives_back_the_same_file(self):
         source = csv_bytes([GOOD_ROW, {**GOOD_ROW, "id": "DOE-2", "is_high_impact": "Not high-impact"}])

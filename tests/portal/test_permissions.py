@@ -39,6 +39,7 @@ READ_PAGES = {
     ),
     "verification A": (lambda w: reverse("compliance:run-detail", args=[w.run_a.pk]), "login 200 404 200 200"),
     "audit log": (lambda w: reverse("compliance:audit-list"), "login 200 200 200 200"),
+    "notifications": (lambda w: reverse("compliance:notification-list"), "login 200 200 200 200"),
 }
 
 CHANGE_PAGES = {
