@@ -211,6 +211,8 @@ VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minim
 VERIFY_GROUP_BYTES = env_int("VERIFY_GROUP_BYTES", 8 * 1024**3, minimum=1)
 VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
 VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
+# Disk bandwidth one verification may use, all its threads together (0: unlimited).
+VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
 CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
     "task": "compliance.tasks.manifest_resync_all_task",
     "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,

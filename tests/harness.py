@@ -164,10 +164,17 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture
-def celery_worker(redis_server, tmp_path, settings):
+def worker_env() -> dict[str, str]:
+    """Extra environment of the worker (its settings); a test module overrides this fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(redis_server, tmp_path, settings, worker_env):
     """A started worker; the test may stop, kill or restart it. AUDIT_CHECKPOINT_DIR is shared with it."""
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
-    worker = CeleryWorker(redis_server.url, tmp_path, {"AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR)})
+    env = {"AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR), **worker_env}
+    worker = CeleryWorker(redis_server.url, tmp_path, env)
     worker.start()
     yield worker
     worker.stop(kill=True)
