@@ -7,7 +7,8 @@ class ComplianceConfig(AppConfig):
 
     def ready(self):
         from compliance import signin
-        from compliance.reliability import register_verification_runs
+        from compliance.reliability import register_report_jobs, register_verification_runs
 
         register_verification_runs()
+        register_report_jobs()
         signin.connect_signals()
