@@ -27,7 +27,7 @@ from tests.harness import GUNICORN, ROOT, PrivatePostgres, _wait_for, needs_post
 
 pytestmark = needs_postgres_binaries
 CLIENTS = 6
-THINK_SECONDS = 0.05  # between two requests of a client, so that some workers sit idle at the restart
+THINK_SECONDS = 0.05  # a client's pause between two requests
 SECONDS_BEFORE, SECONDS_AFTER = 2.0, 3.0
 MAX_REQUESTS_PER_CLIENT = 500
 SEED = """
