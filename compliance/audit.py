@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -32,8 +33,8 @@ def _json_default(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
-        return value.name
+    if isinstance(value, FieldFile):  # an empty one has no url: hasattr(value, "url") would raise
+        return value.name or ""
     return str(value)
 
 

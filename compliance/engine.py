@@ -103,11 +103,15 @@ class Cancelled(Exception):
 class Progress:
     """Bytes and files done, updated by the hashing threads and read by whoever reports progress."""
 
-    def __init__(self, bytes_total: int, files_total: int):
+    def __init__(self, bytes_total: int, files_total: int, *, read_limit: int | None = None):
         self.bytes_total, self.files_total = bytes_total, files_total
         self.bytes_done = self.files_done = 0
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
+        # Bytes per second all threads together may read (0: no limit), so that verifying a large
+        # model does not starve an agency's shared storage of its bandwidth.
+        self.read_limit = settings.VERIFY_READ_BYTES_PER_SECOND if read_limit is None else read_limit
+        self._started = time.monotonic()
 
     def add(self, nbytes: int = 0, nfiles: int = 0) -> None:
         if self.cancelled.is_set():
@@ -115,6 +119,9 @@ class Progress:
         with self._lock:
             self.bytes_done += nbytes
             self.files_done += nfiles
+            ahead = self.bytes_done / self.read_limit - (time.monotonic() - self._started) if self.read_limit else 0
+        if ahead > 0:
+            time.sleep(ahead)
 
 
 def hash_all(

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,26 +17,11 @@ from agencies.models import Agency, Onboarding, User
 from agencies.services import PermissionRefused, ServiceError
 from compliance.audit import audit_record, snapshot
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Requirement, UseCase
+from compliance.validators import EvidenceFileValidator, content_type_of
 
 NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
 REVIEWERS_ONLY = "Only GSA officers and auditors review evidence."
 WRONG_SUBJECT = "{code} applies to {scope}: give the matching use case or onboarding."
-FILE_TOO_LARGE = "The file is {size} bytes; the limit is {limit} bytes."
-FILE_TYPE_REFUSED = "Upload a PDF, PNG, JPEG, text, CSV, Word or Excel file (.{extension} is not accepted)."
-FILE_CONTENT_MISMATCH = "The file's content is not a .{extension} file."
-FILE_EMPTY = "The file is empty."
-
-# Extension → (content type, what the first bytes must be; None means UTF-8 text).
-ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "txt": ("text/plain", None),
-    "csv": ("text/csv", None),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
 
 
 @dataclass(frozen=True)
@@ -119,39 +104,17 @@ def evidence_review(*, actor: User, evidence: Evidence) -> Evidence:
     return evidence
 
 
-def _read_upload(upload, limit: int) -> tuple[bytes, str]:
-    """Read at most limit + 1 bytes (so an oversize file is refused without reading all of it) and hash them."""
+def _read_upload(upload, validator: EvidenceFileValidator) -> tuple[bytes, str]:
+    """Read at most the limit + 1 bytes (a size that lied is still caught) and hash them."""
     digest, chunks, total = hashlib.sha256(), [], 0
     upload.seek(0)
     while chunk := upload.read(64 * 1024):
         total += len(chunk)
-        if total > limit:
-            size = getattr(upload, "size", None) or total
-            raise ServiceError(FILE_TOO_LARGE.format(size=size, limit=limit), code="file_too_large", field="file")
+        if total > validator.limit:
+            raise validator.too_large(total)
         digest.update(chunk)
         chunks.append(chunk)
     return b"".join(chunks), digest.hexdigest()
-
-
-def _content_type(name: str, content: bytes) -> tuple[str, str]:
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in ALLOWED_TYPES:
-        raise ServiceError(FILE_TYPE_REFUSED.format(extension=extension or "?"), code="file_type", field="file")
-    content_type, magic = ALLOWED_TYPES[extension]
-    if not content:
-        raise ServiceError(FILE_EMPTY, code="file_empty", field="file")
-    if magic is None:
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            ok = False
-        else:
-            ok = b"\x00" not in content
-    else:
-        ok = content.startswith(magic)
-    if not ok:
-        raise ServiceError(FILE_CONTENT_MISMATCH.format(extension=extension), code="file_content", field="file")
-    return extension, content_type
 
 
 def evidence_document_add(*, actor: User, evidence: Evidence, upload) -> EvidenceDocument:
@@ -163,13 +126,18 @@ def evidence_document_add(*, actor: User, evidence: Evidence, upload) -> Evidenc
     if not _may_record(actor, evidence.agency):
         raise PermissionRefused(NOT_YOUR_AGENCY)
     original_name = PurePath(getattr(upload, "name", "") or "upload").name[:255]
-    content, sha256 = _read_upload(upload, settings.EVIDENCE_MAX_UPLOAD_BYTES)
-    extension, content_type = _content_type(original_name, content)
+    validator = EvidenceFileValidator()
+    try:
+        validator(upload)
+        content, sha256 = _read_upload(upload, validator)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], code=error.code, field="file") from None
+    extension = PurePath(original_name).suffix.lower().lstrip(".")
     with transaction.atomic():
         document = EvidenceDocument(
             evidence=evidence,
             original_name=original_name,
-            content_type=content_type,
+            content_type=content_type_of(original_name),
             size=len(content),
             sha256=sha256,
             uploaded_by=actor,

@@ -198,3 +198,20 @@ def register_verification_runs() -> None:
             running_limit=dt.timedelta(seconds=settings.VERIFY_STALE_SECONDS),
         )
     )
+
+
+def register_report_jobs() -> None:
+    """Compliance reports (compliance.reports): a report whose render outlived the task's hard time limit is dead."""
+    register_swept_job(
+        SweptJob(
+            kind="report",
+            model="compliance.Report",
+            task_name="compliance.tasks.report_generate_task",
+            queued_since_field="requested_at",
+            started_field="started_at",
+            failed="failed",
+            max_attempts=settings.JOB_MAX_ATTEMPTS,
+            queued_threshold=dt.timedelta(seconds=settings.JOB_QUEUED_RESEND_SECONDS),
+            running_limit=dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 60),
+        )
+    )

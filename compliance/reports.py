@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint.urls import FatalURLFetchingError
@@ -28,12 +28,14 @@ from compliance.audit import audit_record, snapshot
 from compliance.checks import PRACTICE_FIELDS, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.pdf import render_pdf
+from compliance.reliability import job_send_on_commit
 
 TEMPLATE = "compliance/reports/report.html"
 UNKNOWN_FRAMEWORK = "Unknown framework {framework!r}: use one of {choices}."
 OWN_AGENCY_ONLY = "Agency officers may request reports for their own agency only."
 GSA_ONLY_GOVERNMENT_WIDE = "Only GSA officers may request the government-wide report."
 NOT_ALLOWED = "Only GSA officers and agency officers may issue attestations."
+GAVE_UP = "Gave up after {attempts} attempt(s): the worker rendering it stopped before it finished."
 STATUS_SEGMENTS = [(status.value, status.label) for status in EvidenceStatus]
 
 
@@ -64,8 +66,6 @@ def report_request(
     requested_by None means the command line, which runs with the operator's own authority;
     enqueue=False leaves rendering to the caller (the command renders in its own process).
     """
-    from compliance.tasks import report_generate_task
-
     if framework not in framework_choices():
         raise ServiceError(UNKNOWN_FRAMEWORK.format(framework=framework, choices=", ".join(framework_choices())))
     if requested_by is not None:
@@ -82,7 +82,8 @@ def report_request(
             actor=requested_by, action="report.requested", obj=report, after=snapshot(report, exclude=("pdf",))
         )
         if enqueue:
-            transaction.on_commit(lambda: report_generate_task.delay(report.pk))
+            # Sent after commit; with the broker down the report stays queued for the sweeper.
+            job_send_on_commit("compliance.tasks.report_generate_task", report.pk)
     return report
 
 
@@ -111,12 +112,26 @@ def _role_label(user: User | None, agency: Agency | None) -> str:
 
 
 def _claim(report_id: int) -> bool:
-    """queued → running; a run left 'running' longer than the time limit (a lost worker) is re-claimed."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 60)
+    """queued → running; a run left 'running' longer than the time limit (a lost worker) is re-claimed.
+
+    Each claim counts an attempt; a report whose worker died JOB_MAX_ATTEMPTS times ends failed
+    instead of killing workers forever.
+    """
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 60)
     claimable = Q(status=Report.Status.QUEUED) | Q(status=Report.Status.RUNNING, started_at__lt=stale)
-    return bool(
-        Report.objects.filter(claimable, pk=report_id).update(status=Report.Status.RUNNING, started_at=timezone.now())
+    claimed = Report.objects.filter(claimable, pk=report_id, attempts__lt=settings.JOB_MAX_ATTEMPTS).update(
+        status=Report.Status.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
+    if not claimed:
+        message = GAVE_UP.format(attempts=settings.JOB_MAX_ATTEMPTS)
+        with transaction.atomic():
+            if Report.objects.filter(claimable, pk=report_id).update(
+                status=Report.Status.FAILED, error_message=message
+            ):
+                report = Report.objects.get(pk=report_id)
+                audit_record(actor=None, action="report.failed", obj=report, after={"error": message})
+    return bool(claimed)
 
 
 def report_generate(*, report_id: int) -> Report:

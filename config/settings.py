@@ -211,6 +211,8 @@ VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minim
 VERIFY_GROUP_BYTES = env_int("VERIFY_GROUP_BYTES", 8 * 1024**3, minimum=1)
 VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
 VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
+# Disk bandwidth one verification may use, all its threads together (0: unlimited).
+VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
 CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
     "task": "compliance.tasks.manifest_resync_all_task",
     "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,
@@ -304,7 +306,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+# The one limit of evidence uploads (compliance.validators.EvidenceFileValidator, used by evidence_document_add).
+EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 EVIDENCE_UPLOAD_EXTENSIONS = env_list(
     "EVIDENCE_UPLOAD_EXTENSIONS", [".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".txt", ".csv", ".md", ".json"]
 )
@@ -331,7 +334,6 @@ CONTENT_SECURITY_POLICY = {
 
 
 # Compliance evidence and reports (issue 6).
-EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 15 * 60, minimum=10)
 # WeasyPrint logs every rendering step at INFO; keep its warnings only.
 LOGGING["loggers"] = {

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -164,10 +165,76 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture
-def celery_worker(redis_server, tmp_path, settings):
+def worker_env() -> dict[str, str]:
+    """Extra environment of the worker (its settings); a test module overrides this fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(redis_server, tmp_path, settings, worker_env):
     """A started worker; the test may stop, kill or restart it. AUDIT_CHECKPOINT_DIR is shared with it."""
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
-    worker = CeleryWorker(redis_server.url, tmp_path, {"AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR)})
+    env = {"AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR), **worker_env}
+    worker = CeleryWorker(redis_server.url, tmp_path, env)
     worker.start()
     yield worker
     worker.stop(kill=True)
+
+
+# A PostgreSQL cluster of our own, for database fault tests (never the shared server on 5432).
+
+PG_BIN = Path(os.environ.get("REGISTRY_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_PORT = int(os.environ.get("REGISTRY_TEST_PG_PORT", "5499"))
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+class PrivatePostgres:
+    """initdb into a temporary folder and run postgres on a spare port; restart it as an operator would.
+
+    PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
+    """
+
+    def __init__(self, port: int = PG_PORT):
+        self.port = port
+        self.folder = Path(tempfile.mkdtemp(prefix="registry-pg-"))
+        self.data = self.folder / "data"
+        self.log = self.folder / "postgres.log"
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, user="postgres", group="postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(
+            [*self.as_owner, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start(self) -> None:
+        if not self.data.exists():
+            subprocess.run(
+                [*self.as_owner, str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl("-o", options, "start")
+
+    def restart(self, mode: str = "fast") -> None:
+        """Stop (fast: roll back open transactions; immediate: crash and recover) and start again, waiting."""
+        self._ctl("-m", mode, "restart")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("-m", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+needs_postgres_binaries = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not (PG_BIN / "initdb").exists() or not GUNICORN.exists(),
+    reason="Runs on the PostgreSQL pass, with PostgreSQL's initdb/pg_ctl (REGISTRY_TEST_PG_BIN) and gunicorn.",
+)

@@ -16,7 +16,9 @@ import urllib.request
 from locust import HttpUser, between, events, task
 from locust.stats import StatsEntry
 
-PAGES = ["/", "/accounts/login/", "/admin/login/"]
+# The portal's main pages (issue 5) as a signed-in GSA officer sees them, and the sign-in pages.
+PAGES = ["/", "/catalog/", "/agencies/", "/onboardings/", "/deployments/", "/audit/"]
+PAGES += ["/accounts/login/", "/admin/login/"]
 API_LISTS = ["/api/v1/offerings/", "/api/v1/onboardings/", "/api/v1/deployments/", "/api/v1/artifacts/"]
 USERNAME = os.environ.get("LOAD_USERNAME", "gsa.officer")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-gsa-officer-pass")

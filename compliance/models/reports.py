@@ -36,6 +36,7 @@ class Report(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker claimed it.")
     issued_at = models.DateTimeField(null=True, blank=True)
     attested_by = models.CharField(max_length=200)
     attested_role = models.CharField(max_length=200)

@@ -155,6 +155,19 @@ class EvidenceDocumentTests(TestCase):
             self.assertEqual(stored.read(), PDF_BYTES)
         self.assertTrue(AuditEvent.objects.filter(action="evidence.document_added").exists())
 
+    def test_a_csv_file_is_stored_as_text_csv(self):
+        upload = SimpleUploadedFile("inventory.csv", b"agency,use case\nDOE,triage\n")
+
+        document = evidence_document_add(actor=self.officer, evidence=self.evidence, upload=upload)
+
+        self.assertEqual(document.content_type, "text/csv")
+
+    def test_an_empty_file_is_rejected(self):
+        with self.assertRaises(ServiceError) as caught:
+            evidence_document_add(actor=self.officer, evidence=self.evidence, upload=SimpleUploadedFile("a.txt", b""))
+
+        self.assertEqual((caught.exception.code, caught.exception.field), ("file_empty", "file"))
+
     def test_a_refused_extension_is_rejected(self):
         with self.assertRaises(ServiceError) as caught:
             evidence_document_add(
@@ -171,7 +184,7 @@ class EvidenceDocumentTests(TestCase):
 
         self.assertEqual(caught.exception.code, "file_content")
 
-    @override_settings(EVIDENCE_MAX_UPLOAD_BYTES=1024)
+    @override_settings(EVIDENCE_UPLOAD_MAX_BYTES=1024)
     def test_a_file_over_the_size_limit_is_rejected_and_nothing_is_stored(self):
         upload = io.BytesIO(PDF_BYTES + b"0" * 2048)
         upload.name = "big.pdf"

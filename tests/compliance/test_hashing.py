@@ -151,3 +151,17 @@ def test_hashing_stops_when_the_caller_gives_up(model_root):
     done = progress.bytes_done
     time.sleep(0.2)
     assert progress.bytes_done == done < 4 * len(data)
+
+
+def test_a_read_limit_spreads_the_hashing_over_time(model_root, settings):
+    settings.VERIFY_READ_BYTES_PER_SECOND = 4 * 1024 * 1024
+    data = os.urandom(3 * 1024 * 1024)
+    folder = write_tree(model_root / "m", {f"w{i}.safetensors": data for i in range(2)})
+    entries = [ManifestFile(f"w{i}.safetensors", len(data), sha256=hashlib.sha256(data).hexdigest()) for i in range(2)]
+
+    started = time.monotonic()
+    outcomes = hash_all(confine(str(folder)), scan(confine(str(folder))), entries, workers=2)
+    elapsed = time.monotonic() - started
+
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    assert elapsed >= 1.4  # 6 MB at 4 MB/s: 1.5 s

@@ -13,10 +13,14 @@ from celery import current_app
 from celery.signals import before_task_publish
 from django.utils import timezone
 
+from compliance import reliability
 from compliance.audit import audit_chain_verify, audit_record
 from compliance.checkpoints import checkpoint_path
-from compliance.models import AuditChainHead, AuditEvent, JobDispatch, VerificationRun
+from compliance.models import AuditChainHead, AuditEvent, JobDispatch, Report, VerificationRun
 from compliance.reliability import SWEPT_JOBS, SweptJob, job_send, job_send_on_commit, sweep_stale_jobs
+from compliance.reports import report_request
+from compliance.requirements import load_requirements
+from compliance.tasks import report_generate_task
 from compliance.tasks import sweep_stale_jobs as sweep_stale_jobs_task
 from tests.harness import needs_real_services, publisher
 
@@ -118,20 +122,20 @@ def test_a_run_whose_worker_still_beats_and_finished_runs_are_left_alone(sent):
 @pytest.mark.django_db
 def test_other_job_kinds_register_with_the_sweeper(sent, monkeypatch):
     job = SweptJob(
-        kind="report",
+        kind="example",
         model="compliance.VerificationRun",
-        task_name="compliance.tasks.report_build_task",
+        task_name="compliance.tasks.example_task",
         queued_since_field="requested_at",
         started_field="started_at",
         queued_threshold=dt.timedelta(minutes=1),
     )
-    monkeypatch.setitem(SWEPT_JOBS, "report", job)
+    monkeypatch.setitem(SWEPT_JOBS, "example", job)
     stale = _run(age=dt.timedelta(minutes=2))
 
     results = sweep_stale_jobs(app=MEMORY)
 
-    assert results["report"].resent == [stale.pk]
-    assert ("compliance.tasks.report_build_task", [stale.pk]) in sent
+    assert results["example"].resent == [stale.pk]
+    assert ("compliance.tasks.example_task", [stale.pk]) in sent
 
 
 @pytest.fixture
@@ -165,6 +169,96 @@ def test_with_the_broker_unreachable_a_job_stays_queued_without_an_error(django_
     assert len(callbacks) == 1 and elapsed < 3
     assert f"Could not send {VERIFY}({run.pk},)" in caplog.text
     assert VerificationRun.objects.get(pk=run.pk).status == VerificationRun.Status.QUEUED
+
+
+# Report jobs (compliance.reports) are the second kind the sweeper looks after.
+
+REPORT = "compliance.tasks.report_generate_task"
+
+
+def _report(status: str = Report.Status.QUEUED, *, age: dt.timedelta, attempts: int = 0) -> Report:
+    report = Report.objects.create(
+        framework="all", attested_by="Registry operator", attested_role="Operator", status=status, attempts=attempts
+    )
+    then = timezone.now() - age
+    Report.objects.filter(pk=report.pk).update(requested_at=then, started_at=then)
+    return report
+
+
+@pytest.mark.django_db
+def test_a_report_left_queued_is_sent_again_and_the_sent_task_issues_it(sent):
+    load_requirements()
+    stale = _report(age=LATER)
+    fresh = _report(age=dt.timedelta(seconds=5))
+
+    results = sweep_stale_jobs(app=MEMORY)
+    report_generate_task.apply(args=[stale.pk])
+
+    assert results["report"].resent == [stale.pk] and (REPORT, [stale.pk]) in sent
+    assert (REPORT, [fresh.pk]) not in sent
+    stale.refresh_from_db()
+    assert stale.status == Report.Status.ISSUED and stale.attempts == 1 and len(stale.sha256) == 64
+
+
+@pytest.mark.django_db
+def test_a_report_whose_worker_died_goes_back_to_the_queue_and_is_sent(sent, settings):
+    stuck = _report(Report.Status.RUNNING, age=dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 120), attempts=1)
+
+    results = sweep_stale_jobs(app=MEMORY)
+
+    stuck.refresh_from_db()
+    assert stuck.status == Report.Status.QUEUED
+    assert results["report"].requeued == [stuck.pk] and (REPORT, [stuck.pk]) in sent
+    assert AuditEvent.objects.filter(action="report.requeued_by_sweeper", object_id=str(stuck.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_report_still_within_its_time_limit_is_left_running(sent, settings):
+    running = _report(Report.Status.RUNNING, age=dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT), attempts=1)
+
+    sweep_stale_jobs(app=MEMORY)
+
+    assert Report.objects.get(pk=running.pk).status == Report.Status.RUNNING
+    assert sent == []
+
+
+@pytest.mark.django_db
+def test_a_report_whose_worker_died_on_every_attempt_ends_failed(sent, settings):
+    age = dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 120)
+    stuck = _report(Report.Status.RUNNING, age=age, attempts=settings.JOB_MAX_ATTEMPTS)
+
+    sweep_stale_jobs(app=MEMORY)
+
+    stuck.refresh_from_db()
+    assert stuck.status == Report.Status.FAILED and "Stopped after 3 attempt(s)" in stuck.error_message
+    assert sent == []
+    assert AuditEvent.objects.filter(action="report.abandoned_by_sweeper", object_id=str(stuck.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_report_claimed_as_often_as_allowed_is_not_rendered_again_but_failed(settings):
+    report = _report(age=LATER, attempts=settings.JOB_MAX_ATTEMPTS)
+
+    report_generate_task.apply(args=[report.pk])
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED and report.sha256 == ""
+    assert "Gave up after 3 attempt(s)" in report.error_message
+    assert AuditEvent.objects.filter(action="report.failed", object_id=str(report.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_with_the_broker_unreachable_a_requested_report_stays_queued_without_an_error(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    monkeypatch.setattr(reliability, "registry_celery_app", publisher("redis://127.0.0.1:1/0"))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = report_request(requested_by=None, framework="all")
+
+    assert len(callbacks) == 1
+    assert f"Could not send {REPORT}({report.pk},)" in caplog.text
+    assert Report.objects.get(pk=report.pk).status == Report.Status.QUEUED
 
 
 # Real Redis and a real worker (PostgreSQL + Redis runs only).

@@ -1,5 +1,7 @@
 """Evidence uploads: size, type and content checks."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,3 +60,21 @@ def test_the_file_is_left_readable_from_the_start():
     EvidenceFileValidator()(upload)
 
     assert upload.read() == b"plain notes"
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError, match="is empty") as error:
+        EvidenceFileValidator()(_upload("notes.txt", b""))
+
+    assert error.value.code == "file_empty"
+
+
+def test_a_plain_file_object_is_measured_when_it_declares_no_size(settings):
+    settings.EVIDENCE_UPLOAD_MAX_BYTES = 1024
+    upload = io.BytesIO(b"%PDF-" + b"0" * 2000)
+    upload.name = "big.pdf"
+
+    with pytest.raises(ValidationError) as error:
+        EvidenceFileValidator()(upload)
+
+    assert error.value.code == "file_too_large"
