@@ -105,3 +105,13 @@ def form_add_service_error(form: forms.BaseForm, error: Exception) -> None:
 def paginate(request, queryset, *, per_page: int = PAGE_SIZE):
     """The requested page of a queryset; out-of-range page numbers show the last page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def unread_notifications(request) -> dict[str, int]:
+    """Template context: the signed-in user's unread notification count, shown in the header nav."""
+    from compliance.alerts import notification_unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": notification_unread_count(user=user)}

@@ -339,3 +339,7 @@ LOGGING["loggers"] = {
     "weasyprint": {"level": "WARNING"},
     "fontTools": {"level": "WARNING"},
 }
+
+
+# Portal: compliance pages and notifications (issue 5, second part). The header shows the unread count.
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.portal.unread_notifications"]
