@@ -32,6 +32,7 @@ from agencies.services import (
 )
 from catalog.forms import OfferingStatusForm
 from catalog.models import Offering
+from compliance.services import agency_assess, use_case_list
 from config.portal import (
     CHANGE_REFUSED,
     GsaOfficerRequiredMixin,
@@ -65,8 +66,19 @@ class AgencyListView(SignedInMixin, TemplateView):
         }
 
 
+USE_CASES_SHOWN = 10
+
+
+def _compliance_counts(agency) -> list[tuple[str, str, int]]:
+    """(status, label, how many requirements) of the agency's assessment, statuses with none left out."""
+    assessment = agency_assess(agency=agency)
+    counts = assessment.counts()
+    labels = {result.status: result.status_label for result in assessment.results}
+    return [(status, labels[status], counts[status]) for status in sorted(counts)]
+
+
 class AgencyDetailView(SignedInMixin, TemplateView):
-    """One agency: its Chief AI Officer, onboardings and deployments."""
+    """One agency: its Chief AI Officer, onboardings, deployments, use cases and compliance status."""
 
     template_name = "agencies/agency_detail.html"
 
@@ -78,6 +90,9 @@ class AgencyDetailView(SignedInMixin, TemplateView):
             "agency": agency,
             "onboardings": onboarding_list(user=user).filter(agency=agency),
             "deployments": deployment_list(user=user).filter(agency=agency),
+            "use_cases": use_case_list(user=user, agency=agency).order_by("use_case_id")[:USE_CASES_SHOWN],
+            "use_case_count": use_case_list(user=user, agency=agency).count(),
+            "compliance_counts": _compliance_counts(agency),
         }
 
 

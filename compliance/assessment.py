@@ -162,3 +162,8 @@ def agency_assess(
 ) -> AgencyAssessment:
     """Assess one agency against the active requirements of the given frameworks (all when None)."""
     return agencies_assess([agency], frameworks=frameworks, now=now)[0]
+
+
+def requirement_subjects(requirement: Requirement, facts: AgencyFacts) -> list[tuple[str, object, dict]]:
+    """(label, subject, evidence key) of each subject a requirement is assessed for (the portal's evidence form)."""
+    return _subjects(requirement, facts)

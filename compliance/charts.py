@@ -1,7 +1,10 @@
-"""Server-side SVG charts for reports and the portal dashboard: plain functions returning SVG markup.
+"""Server-side SVG charts for the PDF reports and the portal dashboard: plain functions returning SVG markup.
 
+This is the one module that draws charts: the dashboard and the PDFs call the same functions.
 Every label goes through `html.escape`, so the returned markup is safe to insert with `|safe`
-(or `mark_safe`) even when labels come from users. No scripts, no external references.
+(or `mark_safe`) even when labels come from users. No scripts, no styles, no external references
+(the portal's strict CSP allows none); each chart is `role="img"` with its title as label, and the
+pages print the same figures as a table.
 """
 
 from __future__ import annotations
@@ -118,6 +121,55 @@ def donut_chart(values: dict[str, float], *, segments: list[tuple[str, str]], ti
         f"{escape(_num(total))}</text>"
     )
     parts.append(_legend(segments, top + size + 4, values=values, columns=2))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_column_chart(
+    categories: list[str],
+    series: list[tuple[str, str, list[float]]],
+    *,
+    title: str = "",
+    width: int = 520,
+    height: int = 220,
+) -> str:
+    """Vertical columns, one per category (e.g. a week), stacked from series of (name, colour, values)."""
+    left, bottom, top = 32, 22, 24 if title else 4
+    legend_y = height - 14
+    plot_height = height - top - bottom - 18
+    totals = [sum(values[i] for _, _, values in series) for i in range(len(categories))]
+    largest = max(totals, default=0) or 1
+    slot = (width - left) / max(1, len(categories))
+    column = slot * 0.6
+    base = top + plot_height
+    parts = [_open(width, height, title)]
+    if title:
+        parts.append(f'<text x="0" y="14" font-size="11" font-weight="bold" {FONT}>{escape(title)}</text>')
+    parts.append(
+        f'<line x1="{left}" y1="{_num(base)}" x2="{width}" y2="{_num(base)}" stroke="#71767a" stroke-width="1"/>'
+        f'<text x="{left - 4}" y="{top + 8}" font-size="9" text-anchor="end" {FONT}>{escape(_num(largest))}</text>'
+        f'<text x="{left - 4}" y="{_num(base)}" font-size="9" text-anchor="end" {FONT}>0</text>'
+    )
+    for index, category in enumerate(categories):
+        x, y = left + index * slot + (slot - column) / 2, base
+        for _, color, values in series:
+            size = plot_height * values[index] / largest
+            y -= size
+            if values[index]:
+                parts.append(
+                    f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(column)}" height="{_num(size)}" '
+                    f'fill="{escape(color)}"/>'
+                )
+        parts.append(
+            f'<text x="{_num(x + column / 2)}" y="{_num(base + 12)}" font-size="9" text-anchor="middle" {FONT}>'
+            f"{escape(str(category))}</text>"
+        )
+    for position, (name, color, _) in enumerate(series):
+        x = position * 130
+        parts.append(
+            f'<rect x="{x}" y="{legend_y}" width="10" height="10" fill="{escape(color)}"/>'
+            f'<text x="{x + 14}" y="{legend_y + 9}" font-size="9" {FONT}>{escape(str(name))}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 

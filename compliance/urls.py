@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import alerts, attestation, audit, verification
+from compliance.views import attestation, audit, inventory, notifications, reports, status, verification
 
 app_name = "compliance"
 urlpatterns = [
@@ -9,8 +9,24 @@ urlpatterns = [
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),
-    path("notifications/", alerts.NotificationListView.as_view(), name="notification-list"),
-    path("notifications/<int:pk>/read/", alerts.NotificationReadView.as_view(), name="notification-read"),
-    path("notifications/read-all/", alerts.NotificationReadAllView.as_view(), name="notification-read-all"),
-    path("notifications/preferences/", alerts.AlertPreferencesView.as_view(), name="alert-preferences"),
+    # Compliance pages: status, evidence, use case inventory, reports; notifications and alert preferences.
+    path("agencies/<int:pk>/compliance/", status.AgencyComplianceView.as_view(), name="agency-compliance"),
+    path(
+        "agencies/<int:pk>/compliance/<str:code>/evidence/",
+        status.EvidenceRecordView.as_view(),
+        name="evidence-record",
+    ),
+    path("evidence/<int:pk>/review/", status.EvidenceReviewView.as_view(), name="evidence-review"),
+    path("evidence/documents/<int:pk>/", status.EvidenceDocumentView.as_view(), name="evidence-document"),
+    path("use-cases/", inventory.UseCaseListView.as_view(), name="use-case-list"),
+    path("use-cases/import/", inventory.UseCaseImportView.as_view(), name="use-case-import"),
+    path("use-cases/export.csv", inventory.UseCaseExportView.as_view(), name="use-case-export"),
+    path("use-cases/<int:pk>/", inventory.UseCaseDetailView.as_view(), name="use-case-detail"),
+    path("reports/", reports.ReportListView.as_view(), name="report-list"),
+    path("reports/new/", reports.ReportRequestView.as_view(), name="report-request"),
+    path("reports/<int:pk>/pdf/", reports.ReportDownloadView.as_view(), name="report-download"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadView.as_view(), name="notification-read"),
+    path("notifications/read-all/", notifications.NotificationsReadAllView.as_view(), name="notifications-read-all"),
+    path("notifications/preferences/", notifications.AlertPreferencesView.as_view(), name="alert-preferences"),
 ]

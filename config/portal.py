@@ -115,3 +115,13 @@ def portal_filterset(filterset_class, data, queryset):
         for name in [n for n in filterset.form.fields if n not in shown]:
             del filterset.form.fields[name]
     return filterset
+
+
+def unread_notifications(request) -> dict[str, int]:
+    """Template context: the signed-in user's unread notification count, shown in the header nav."""
+    from compliance.alerts import notification_unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": notification_unread_count(user=user)}

@@ -403,3 +403,7 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
 CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "compliance.tasks.webhook_sweep_task", "schedule": 300.0}
+
+
+# Portal: compliance pages and notifications (issue 5, second part). The header shows the unread count.
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.portal.unread_notifications"]

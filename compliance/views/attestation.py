@@ -10,6 +10,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from compliance.reports import AttestationCheck, attestation_verify
+from config.portal import UswdsFormMixin
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 GIVE_ONE = "Upload the PDF or give its SHA-256."
@@ -17,7 +18,7 @@ TOO_LARGE = "The file is larger than 50 MB: no report we issue is that large."
 BAD_DIGEST = "A SHA-256 is 64 hexadecimal characters."
 
 
-class AttestationVerifyForm(forms.Form):
+class AttestationVerifyForm(UswdsFormMixin, forms.Form):
     pdf = forms.FileField(required=False, label="Report PDF")
     sha256 = forms.CharField(required=False, max_length=64, label="or its SHA-256")
 

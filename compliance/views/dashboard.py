@@ -9,11 +9,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from agencies.charts import bar_chart, stacked_column_chart
 from agencies.models import Onboarding
 from agencies.selectors import agency_list, deployment_list, onboarding_list, scope_to_agency
 from catalog.models import Agreement, Offering
-from compliance.models import VerificationRun
+from compliance.assessment import agencies_assess
+from compliance.charts import bar_chart, stacked_bar_chart, stacked_column_chart
+from compliance.models import EvidenceStatus, VerificationRun
 
 EXPIRY_WINDOW_DAYS = 90
 CHART_WEEKS = 8
@@ -23,6 +24,7 @@ OUTCOME_SERIES = (
     (VerificationRun.Status.ERROR, "#8b0a03"),
 )
 WAITING_STATES = (Onboarding.State.REQUESTED, Onboarding.State.UNDER_REVIEW)
+COMPLIANCE_SEGMENTS = [(value, label) for value, label in EvidenceStatus.choices if value != "not_applicable"]
 
 
 def verification_run_list(*, user):
@@ -46,8 +48,20 @@ def _outcomes_by_week(runs, today: dt.date) -> tuple[list[str], list[tuple[str, 
     return [f"{week:%d %b}" for week in weeks], series
 
 
+def compliance_by_agency(*, user) -> list[tuple[str, dict[str, int]]]:
+    """Per agency the user may see, how many applicable requirements are met, partially met, not met or waived."""
+    rows = []
+    for assessment in agencies_assess(list(agency_list(user=user).order_by("abbreviation"))):
+        counts = assessment.counts()
+        rows.append((assessment.agency.abbreviation, {key: counts.get(key, 0) for key, _ in COMPLIANCE_SEGMENTS}))
+    return rows
+
+
 class DashboardView(TemplateView):
-    """Counts, agreements expiring soon, onboardings waiting for review, recent failures and two charts."""
+    """Counts, agreements expiring soon, onboardings waiting for review, recent failures and three charts.
+
+    The charts come from compliance.charts, the same functions that draw the PDF reports' charts.
+    """
 
     template_name = "compliance/dashboard.html"
 
@@ -62,6 +76,7 @@ class DashboardView(TemplateView):
         by_state = dict(onboardings.order_by().values_list("state").annotate(n=Count("pk")))
         state_data = [(label, by_state.get(value, 0)) for value, label in Onboarding.State.choices]
         weeks, series = _outcomes_by_week(runs, today)
+        compliance_rows = compliance_by_agency(user=user)
         return {
             **super().get_context_data(**kwargs),
             "counts": [
@@ -77,14 +92,18 @@ class DashboardView(TemplateView):
             "expiry_window_days": EXPIRY_WINDOW_DAYS,
             "waiting": onboardings.filter(state__in=WAITING_STATES).order_by("created_at")[:10],
             "failures": runs.filter(status__in=[VerificationRun.Status.FAILED, VerificationRun.Status.ERROR])[:5],
-            "onboarding_chart": bar_chart(title="Onboardings by status", data=state_data, chart_id="chart-onboardings"),
+            "onboarding_chart": bar_chart(state_data, title="Onboardings by status"),
             "state_data": state_data,
             "outcome_chart": stacked_column_chart(
-                title=f"Verification outcomes over the last {CHART_WEEKS} weeks",
-                categories=weeks,
-                series=series,
-                chart_id="chart-outcomes",
+                weeks, series, title=f"Verification outcomes over the last {CHART_WEEKS} weeks"
             ),
             "outcome_weeks": list(zip(weeks, *[values for _, _, values in series], strict=True)),
             "outcome_names": [name for name, _, _ in series],
+            "compliance_chart": stacked_bar_chart(
+                compliance_rows, segments=COMPLIANCE_SEGMENTS, title="Compliance by agency (requirements)"
+            ),
+            "compliance_rows": [
+                (label, [values[key] for key, _ in COMPLIANCE_SEGMENTS]) for label, values in compliance_rows
+            ],
+            "compliance_names": [label for _, label in COMPLIANCE_SEGMENTS],
         }

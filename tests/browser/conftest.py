@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# The stand-in Hub and model folder fixtures of the verification tests, for the end-to-end test.
+from tests.compliance.conftest import hub, model_root, small_model, standin_hub_server  # noqa: F401
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -70,3 +73,71 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def csp_page(browser):
+    """A page under the site's real CSP (no bypass), collecting every CSP violation it reports.
+
+    Chromium logs each refused inline script or style to the console; the init script (added by
+    the DevTools protocol, which the CSP does not govern) also reports securitypolicyviolation events.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_violations.append(message.text),
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def registry_worker(transactional_db, live_server):
+    """A real Celery worker: the project's app, solo pool, in a thread of this process, on the configured broker.
+
+    It consumes what the live server sends after commit (the filesystem broker on the embedded
+    default, Redis in CI) and runs the real tasks against the test database. SQLite's in-memory test
+    database exists only inside this process and is shared through one connection, as Django's live
+    server shares it; so the worker's thread is given that connection before each task. On
+    PostgreSQL the worker has its own connections, closed after each task so the database can be
+    emptied and dropped.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun, task_prerun
+    from django.db import connections
+
+    from config.celery import app
+
+    shared = {
+        alias: connections[alias]
+        for alias in connections
+        if connections[alias].vendor == "sqlite" and connections[alias].is_in_memory_db()
+    }
+
+    def share_connections(**kwargs):
+        for alias, connection in shared.items():
+            connections[alias] = connection
+
+    def close_connections(**kwargs):
+        if not shared:
+            connections.close_all()
+
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    task_prerun.connect(share_connections, weak=False)
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60):
+            yield app
+    finally:
+        task_prerun.disconnect(share_connections)
+        task_postrun.disconnect(close_connections)
+        for connection in shared.values():
+            connection.dec_thread_sharing()

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from compliance.charts import STATUS_COLORS, bar_chart, donut_chart, stacked_bar_chart
+from compliance.charts import STATUS_COLORS, bar_chart, donut_chart, stacked_bar_chart, stacked_column_chart
 
 SEGMENTS = [("met", "Met"), ("not_met", "Not met")]
 
@@ -35,3 +35,19 @@ def test_donut_prints_the_total_and_a_legend_with_counts():
     ET.fromstring(svg)
     assert ">3<" in svg
     assert "Not met (1)" in svg
+
+
+def test_a_stacked_column_is_as_tall_as_its_share_of_the_largest_total():
+    svg = stacked_column_chart(
+        ["w1", "w2"], [("Passed", "#00a91c", [2, 4]), ("Failed", "#b50909", [2, 0])], title="t", height=220
+    )
+
+    # The plot is 220 - 24 - 22 - 18 = 156 units tall: w1's two halves and w2's single block fill it.
+    ET.fromstring(svg)
+    assert svg.count('height="78"') == 2 and svg.count('height="156"') == 1
+
+
+def test_the_dashboard_and_the_reports_share_one_chart_module():
+    import importlib.util
+
+    assert importlib.util.find_spec("agencies.charts") is None

@@ -8,7 +8,6 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from freezegun import freeze_time
 
-from agencies.charts import bar_chart, stacked_column_chart
 from compliance.models import VerificationRun
 from tests.factories import PASSWORD, AgencyFactory, OfferingFactory, VendorFactory
 
@@ -20,7 +19,7 @@ def test_the_dashboard_shows_counts_expiring_agreements_waiting_onboardings_fail
     assert "Llama OneGov deal" in text
     assert reverse("agencies:onboarding-detail", args=[world.onboarding_a.pk]) in text
     assert reverse("compliance:run-detail", args=[world.run_a.pk]) in text
-    assert text.count("<svg") == 2 and "Onboardings by status" in text
+    assert text.count("<svg") == 3 and "Onboardings by status" in text and "Compliance by agency" in text
 
 
 def test_the_dashboard_of_an_agency_officer_leaves_out_other_agencies(world, as_user):
@@ -143,25 +142,6 @@ def test_the_base_page_has_the_banner_skip_link_and_landmarks(world, client):
     assert 'href="#main-content"' in text and '<main id="main-content"' in text
     assert 'class="usa-banner"' in text and "<footer" in text and 'aria-label="Primary navigation"' in text
     assert "https://" not in text.split("<main")[0].replace("https://</strong>", "")
-
-
-def test_charts_escape_their_labels():
-    svg = bar_chart(title="<b>T</b>", data=[("<script>alert(1)</script>", 3)], chart_id="c")
-
-    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;T&lt;/b&gt;" in svg
-
-
-def test_a_stacked_column_is_as_tall_as_its_share_of_the_largest_total():
-    svg = stacked_column_chart(
-        title="t",
-        categories=["w1", "w2"],
-        series=[("Passed", "#00a91c", [2, 4]), ("Failed", "#b50909", [2, 0])],
-        chart_id="c",
-        height=240,
-    )
-
-    # The plot is 240 - 40 - 28 = 172 units tall: w1's two halves and w2's single block fill it.
-    assert svg.count('height="86.0"') == 2 and svg.count('height="172.0"') == 1
 
 
 def test_an_idle_session_ends_after_the_timeout(world, client, settings):

@@ -1,0 +1,98 @@
+"""The AI use case inventory: list, detail, CSV import (all rows or none) and CSV export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from agencies.selectors import agency_list
+from agencies.services import PermissionRefused
+from compliance.forms import UseCaseImportForm
+from compliance.inventory import FIELD_OF, OMB_COLUMNS
+from compliance.services import InventoryImportError, use_case_export, use_case_import, use_case_list
+from config.portal import OfficerRequiredMixin, SignedInMixin, paginate
+
+IMPORTED = "Imported the inventory: {created} use case(s) added, {updated} updated ({agencies})."
+NOTHING_SAVED = "Nothing was saved: fix the {count} problem(s) below and import the whole file again."
+
+
+def _scoped_use_cases(request):
+    """The use cases the user may see, narrowed to ?agency=<pk> when given."""
+    agency = None
+    if request.GET.get("agency", "").isdigit():
+        agency = get_object_or_404(agency_list(user=request.user), pk=request.GET["agency"])
+    return use_case_list(user=request.user, agency=agency), agency
+
+
+class UseCaseListView(SignedInMixin, TemplateView):
+    template_name = "compliance/use_case_list.html"
+
+    def get_context_data(self, **kwargs):
+        use_cases, agency = _scoped_use_cases(self.request)
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(self.request, use_cases.order_by("agency__abbreviation", "use_case_id")),
+            "agency": agency,
+            "query": f"agency={agency.pk}" if agency else "",
+            "can_import": self.request.user.is_gsa_officer or self.request.user.is_agency_officer,
+        }
+
+
+class UseCaseDetailView(SignedInMixin, TemplateView):
+    template_name = "compliance/use_case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        use_case = get_object_or_404(use_case_list(user=self.request.user), pk=kwargs["pk"])
+        # OMB's column names and the values as OMB writes them (the inventory's own vocabulary).
+        fields = [
+            (column, getattr(use_case, FIELD_OF.get(column, column)))
+            for column in OMB_COLUMNS
+            if column not in {"agency", "agency_name", "id", "use_case_name"}
+        ]
+        return {**super().get_context_data(**kwargs), "use_case": use_case, "fields": fields}
+
+
+class UseCaseImportView(OfficerRequiredMixin, View):
+    """Upload OMB's CSV; every problem is listed with its line and field, and nothing is saved unless none."""
+
+    template_name = "compliance/use_case_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": UseCaseImportForm()})
+
+    def post(self, request):
+        form = UseCaseImportForm(request.POST, request.FILES)
+        errors = []
+        if form.is_valid():
+            try:
+                result = use_case_import(actor=request.user, data=form.cleaned_data["file"].read())
+            except PermissionRefused as error:
+                raise Http404(error.message) from error
+            except InventoryImportError as error:
+                errors = error.errors
+                form.add_error("file", NOTHING_SAVED.format(count=len(errors)))
+                form.mark_errors()
+            else:
+                messages.success(
+                    request,
+                    IMPORTED.format(
+                        created=result.created, updated=result.updated, agencies=", ".join(result.agencies)
+                    ),
+                )
+                return redirect("compliance:use-case-list")
+        return render(request, self.template_name, {"form": form, "errors": errors}, status=400)
+
+
+class UseCaseExportView(SignedInMixin, View):
+    """The use cases the user may see (or one agency's, with ?agency=<pk>) as OMB's CSV."""
+
+    def get(self, request):
+        use_cases, agency = _scoped_use_cases(request)
+        body = use_case_export(use_cases=use_cases.order_by("agency__abbreviation", "use_case_id"), include_links=True)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        name = f"{agency.abbreviation.lower()}-" if agency else ""
+        response["Content-Disposition"] = f'attachment; filename="{name}ai-use-cases.csv"'
+        return response

@@ -1,0 +1,77 @@
+"""A user's own notifications (read and unread) and alert preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from agencies.services import ServiceError
+from compliance.alerts import (
+    alert_preference_list,
+    alert_preference_set,
+    notification_list,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
+from compliance.forms import AlertPreferencesForm
+from config.portal import SignedInMixin, paginate
+
+MARKED_ALL = "{count} notification(s) marked read."
+PREFERENCES_SAVED = "Your alert preferences were saved."
+
+
+class NotificationListView(SignedInMixin, TemplateView):
+    template_name = "compliance/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        unread_only = self.request.GET.get("unread") == "1"
+        notifications = notification_list(user=self.request.user, unread_only=unread_only)
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(self.request, notifications.order_by("-created_at", "-pk")),
+            "unread_only": unread_only,
+            "query": "unread=1" if unread_only else "",
+        }
+
+
+class NotificationReadView(SignedInMixin, View):
+    """POST: mark one of the user's notifications read; another user's answers 404."""
+
+    def post(self, request, pk):
+        try:
+            notification_mark_read(user=request.user, notification_id=pk)
+        except ServiceError as error:
+            raise Http404(error.message) from error
+        return redirect("compliance:notification-list")
+
+
+class NotificationsReadAllView(SignedInMixin, View):
+    def post(self, request):
+        count = notifications_mark_all_read(user=request.user)
+        messages.success(request, MARKED_ALL.format(count=count))
+        return redirect("compliance:notification-list")
+
+
+class AlertPreferencesView(SignedInMixin, View):
+    """One checkbox per alert kind; every user (auditors included) chooses what they receive."""
+
+    template_name = "compliance/alert_preferences.html"
+
+    def get(self, request):
+        rows = alert_preference_list(user=request.user)
+        return render(request, self.template_name, {"form": AlertPreferencesForm(rows=rows), "rows": rows})
+
+    def post(self, request):
+        rows = alert_preference_list(user=request.user)
+        form = AlertPreferencesForm(request.POST, rows=rows)
+        if form.is_valid():
+            # Only what changed is written, so an untouched kind keeps following its default.
+            for row in rows:
+                if form.cleaned_data[row.kind] != row.enabled:
+                    alert_preference_set(user=request.user, kind=row.kind, enabled=form.cleaned_data[row.kind])
+            messages.success(request, PREFERENCES_SAVED)
+            return redirect("compliance:alert-preferences")
+        return render(request, self.template_name, {"form": form, "rows": rows}, status=400)
