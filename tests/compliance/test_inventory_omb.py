@@ -181,3 +181,14 @@ class OmbAnswersDrivePracticeChecksTests(TestCase):
         overall = next(r for r in agency_assess(agency=self.doe).results if r.requirement.code == "M21-15")
 
         self.assertEqual(overall.status, "met")
+
+    def test_the_report_marks_each_practice_done_in_progress_or_waived(self):
+        from django.utils import timezone
+
+        from compliance.models import Report
+        from compliance.reports import report_context
+
+        context = report_context(Report(agency=self.doe, framework="m-25-21"), now=timezone.now())
+
+        marks = {row["use_case"].use_case_id: "".join(row["marks"]) for row in context["high_impact_rows"]}
+        self.assertEqual(marks, {"DOE-101": "✓✓✓✓––✓", "DOE-102": "…" * 7, "DOE-103": "W" * 7})
