@@ -88,15 +88,17 @@ def build(agency_count: int, deployment_count: int, use_case_count: int) -> None
         )
         for n, d in enumerate(deployments)
     )  # fmt: skip
-    practices = dict.fromkeys(
-        ["pre_deployment_testing", "impact_assessment", "independent_review", "ongoing_monitoring",
-         "operator_training", "fail_safe", "appeal_process"], "Yes",
-    )  # fmt: skip
+    practices = {
+        "pre_deployment_testing": "Yes", "impact_assessment": "Yes", "independent_review": "CAIO Review",
+        "ongoing_monitoring": "Yes - Monitoring Established", "operator_training": "Training Established",
+        "fail_safe": "Yes", "appeal_process": "Appeal Process Established",
+        "public_consultation": "['Usability Testing']",
+    }  # fmt: skip
     UseCase.objects.bulk_create(
         UseCase(
             agency=agencies[n % agency_count], use_case_id=f"UC-{n:05d}", use_case_name=f"Use case {n}",
             development_stage="Deployed" if n % 2 else "Pilot",
-            is_high_impact="High-impact" if n % 8 == 0 else "Not high-impact",
+            is_high_impact="High-impact" if n % 8 == 0 else "Not High-impact",
             topic_area=["Science", "Health and Medical", "Law Enforcement"][n % 3],
             **(practices if n % 16 == 0 else {}),
         )

@@ -20,6 +20,17 @@ from catalog.models import Agreement, Offering
 from compliance.models import EvidenceStatus, UseCase, VerificationRun
 
 MINIMUM_PRACTICES_DUE = dt.date(2026, 4, 3)
+# The OMB inventory column of each risk field, as the check details name them.
+INVENTORY_COLUMN = {
+    "pre_deployment_testing": "hi_testing_conducted",
+    "impact_assessment": "hi_assessment_completed",
+    "independent_review": "hi_independent_review",
+    "ongoing_monitoring": "hi_ongoing_monitoring",
+    "operator_training": "hi_training_established",
+    "fail_safe": "hi_failsafe_presence",
+    "appeal_process": "hi_appeal_process",
+    "public_consultation": "hi_public_consultation",
+}
 VERIFICATION_MAX_AGE = dt.timedelta(days=30)
 INVENTORY_MAX_AGE = dt.timedelta(days=365)
 
@@ -109,19 +120,35 @@ def use_case_inventory_current(facts: AgencyFacts, agency: Agency) -> CheckResul
 
 
 def minimum_practices_documented(facts: AgencyFacts, agency: Agency) -> CheckResult:
+    """Met when every high-impact use case has done (or validly waived) all seven practices.
+
+    A practice "in progress" makes the use case partially compliant; a CAIO waiver counts only when the
+    agency has a designated Chief AI Officer to have granted it.
+    """
     high_impact = facts.high_impact_use_cases
     if not high_impact:
         return CheckResult(NA, "No high-impact use cases in use.")
-    missing = [use_case for use_case in high_impact if practices_missing(use_case)]
-    if not missing:
+    done = PRACTICE_DONE if agency.has_caio else PRACTICE_DONE - {WAIVED}
+    lacking, in_progress = [], []
+    for use_case in high_impact:
+        statuses = {practice_status(use_case, practice) for practice in PRACTICE_FIELDS}
+        if statuses - done - {PARTIAL}:
+            lacking.append(use_case)
+        elif PARTIAL in statuses:
+            in_progress.append(use_case)
+    if not lacking and not in_progress:
         return CheckResult(MET, f"All {len(high_impact)} high-impact use cases document the seven practices.")
-    ids = ", ".join(use_case.use_case_id for use_case in missing[:10]) + (" …" if len(missing) > 10 else "")
-    status = NOT_MET if len(missing) == len(high_impact) else PARTIAL
-    return CheckResult(
-        status,
-        f"{len(missing)} of {len(high_impact)} high-impact use cases lack practices ({ids}); "
-        f"due {MINIMUM_PRACTICES_DUE:%d %b %Y}.",
-    )
+    status = NOT_MET if len(lacking) == len(high_impact) else PARTIAL
+    parts = [
+        f"{len(group)} of {len(high_impact)} high-impact use cases {what} ({_ids(group)})"
+        for group, what in ((lacking, "lack practices"), (in_progress, "have practices in progress"))
+        if group
+    ]
+    return CheckResult(status, "; ".join(parts) + f"; due {MINIMUM_PRACTICES_DUE:%d %b %Y}.")
+
+
+def _ids(use_cases: list[UseCase]) -> str:
+    return ", ".join(use_case.use_case_id for use_case in use_cases[:10]) + (" …" if len(use_cases) > 10 else "")
 
 
 def no_withdrawn_offering_in_use(facts: AgencyFacts, agency: Agency) -> CheckResult:
@@ -136,7 +163,7 @@ def no_withdrawn_offering_in_use(facts: AgencyFacts, agency: Agency) -> CheckRes
     return CheckResult(MET, "No active onboarding of a suspended or removed offering.")
 
 
-# Per use case: the seven minimum practices and the inventory field that documents each.
+# Per use case: the seven minimum practices and the inventory fields that document each.
 
 PRACTICE_FIELDS: dict[str, tuple[str, ...]] = {
     "pre_deployment_testing": ("pre_deployment_testing",),
@@ -147,31 +174,104 @@ PRACTICE_FIELDS: dict[str, tuple[str, ...]] = {
     "appeal_process": ("appeal_process",),
     "public_consultation": ("public_consultation",),
 }
+U = UseCase
+WAIVED = EvidenceStatus.WAIVED
+# What each OMB answer means for its practice. An answer not listed (or no answer) leaves it not met.
+ANSWER_STATUS: dict[str, dict[str, str]] = {
+    "pre_deployment_testing": {U.Practice.YES: MET, U.Practice.IN_PROGRESS: PARTIAL, U.Practice.CAIO_WAIVED: WAIVED},
+    "impact_assessment": {U.Practice.YES: MET, U.Practice.IN_PROGRESS: PARTIAL, U.Practice.CAIO_WAIVED: WAIVED},
+    "independent_review": {
+        U.Review.INTERNAL: MET,
+        U.Review.OVERSIGHT_BOARD: MET,
+        U.Review.CAIO: MET,
+        U.Review.IN_PROGRESS: PARTIAL,
+        U.Review.CAIO_WAIVED: WAIVED,
+    },
+    "ongoing_monitoring": {
+        U.Monitoring.ESTABLISHED: MET,
+        U.Monitoring.IN_PROGRESS: PARTIAL,
+        U.Monitoring.CAIO_WAIVED: WAIVED,
+    },
+    "operator_training": {
+        U.Training.ESTABLISHED: MET,
+        U.Training.IN_PROGRESS: PARTIAL,
+        U.Training.CAIO_WAIVED: WAIVED,
+    },
+    "fail_safe": {
+        U.FailSafe.YES: MET,
+        U.FailSafe.NOT_APPLICABLE: NA,
+        U.FailSafe.IN_PROGRESS: PARTIAL,
+        U.FailSafe.CAIO_WAIVED: WAIVED,
+    },
+    "appeal_process": {
+        U.Appeal.ESTABLISHED: MET,
+        U.Appeal.NOT_APPLICABLE: NA,
+        U.Appeal.PRECLUDED: NA,
+        U.Appeal.IN_PROGRESS: PARTIAL,
+        U.Appeal.CAIO_WAIVED: WAIVED,
+    },
+}
+CONSULTATION_STEPS = {U.Consultation.USABILITY_TESTING, U.Consultation.FEEDBACK, U.Consultation.HEARINGS, "Other"}
+# A practice counts as done when every field is met, not applicable or waived by the CAIO.
+PRACTICE_DONE = {MET, NA, WAIVED}
 
 
-def _field_documented(use_case: UseCase, name: str) -> bool:
-    value = (getattr(use_case, name) or "").strip()
+def _consultation_status(use_case: UseCase) -> str:
+    """Any consultation step taken is met; a CAIO waiver is waived; only "In-progress" is partially met."""
+    answers = set(use_case.public_consultation_list)
+    if U.Consultation.CAIO_WAIVED in answers:
+        return WAIVED
+    if answers & CONSULTATION_STEPS:
+        return MET
+    return PARTIAL if U.Consultation.IN_PROGRESS in answers else NOT_MET
+
+
+def _field_status(use_case: UseCase, name: str) -> str:
     if name == "public_consultation":
-        return bool(value) and value.lower() not in {"none", "no"}
-    return value == UseCase.YesNo.YES
+        return _consultation_status(use_case)
+    return ANSWER_STATUS[name].get(getattr(use_case, name), NOT_MET)
+
+
+def _combined(statuses: list[str]) -> str:
+    """One practice's status from its fields' statuses: the least advanced one decides."""
+    for status in (NOT_MET, PARTIAL):
+        if status in statuses:
+            return status
+    if all(status == WAIVED for status in statuses):
+        return WAIVED
+    return NA if all(status == NA for status in statuses) else MET
+
+
+def practice_status(use_case: UseCase, practice: str) -> str:
+    """The status of one minimum practice of a use case, as its inventory answers state it."""
+    return _combined([_field_status(use_case, name) for name in PRACTICE_FIELDS[practice]])
 
 
 def practices_missing(use_case: UseCase) -> list[str]:
-    """The practices (by key) whose inventory fields are not answered affirmatively."""
-    return [
-        practice
-        for practice, names in PRACTICE_FIELDS.items()
-        if not all(_field_documented(use_case, name) for name in names)
-    ]
+    """The practices (by key) not yet done: not answered, or answered "in progress"."""
+    return [practice for practice in PRACTICE_FIELDS if practice_status(use_case, practice) not in PRACTICE_DONE]
+
+
+PRACTICE_DETAIL = {
+    MET: "Documented in the inventory ({fields}).",
+    PARTIAL: "In progress, as the inventory states ({fields}).",
+    NA: "Not applicable, as the inventory states ({fields}).",
+    NOT_MET: "Not documented in the inventory ({fields}).",
+}
+NO_CAIO_FOR_WAIVER = "The inventory reports a CAIO waiver ({fields}), but no Chief AI Officer is designated."
+CAIO_WAIVER = "Waived by the Chief AI Officer ({caio}) and reported to OMB, as the inventory states ({fields})."
 
 
 def _practice_check(practice: str) -> Callable[[AgencyFacts, UseCase], CheckResult]:
-    names = PRACTICE_FIELDS[practice]
+    fields = ", ".join(INVENTORY_COLUMN[name] for name in PRACTICE_FIELDS[practice])
 
     def check(facts: AgencyFacts, use_case: UseCase) -> CheckResult:
-        if all(_field_documented(use_case, name) for name in names):
-            return CheckResult(MET, f"Documented in the inventory ({', '.join(names)}).")
-        return CheckResult(NOT_MET, f"Not documented in the inventory ({', '.join(names)}).")
+        status = practice_status(use_case, practice)
+        if status != WAIVED:
+            return CheckResult(status, PRACTICE_DETAIL[status].format(fields=fields))
+        if not facts.agency.has_caio:
+            return CheckResult(NOT_MET, NO_CAIO_FOR_WAIVER.format(fields=fields))
+        return CheckResult(WAIVED, CAIO_WAIVER.format(caio=facts.agency.caio_name, fields=fields))
 
     check.__name__ = f"practice_{practice}"
     return check

@@ -4,20 +4,24 @@ Columns are OMB's snake_case names, as OMB's data dictionary of the 2025 consoli
 them (github.com/ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, Validation/data_dictionary.md,
 columns 1-36; UTF-8 with a BOM). The nine risk-management columns are `hi_*`; the names this module
 wrote before (`pre_deployment_testing` ... `public_consultation`) are still read on import.
+Multiple-choice cells take OMB's answer sets (`CHOICE_COLUMNS`, `LIST_COLUMNS`; see the choices on `UseCase`),
+in the CSV's shorthand code or the form's lettered wording, and are written back as the code.
 Two optional trailing columns, `onegov_offering` (an offering slug) and `onegov_deployment`
 (a deployment name of the same agency), link a use case to what it runs on.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 
 from agencies.models import Agency, Deployment, User
@@ -26,6 +30,7 @@ from agencies.services import PermissionRefused, ServiceError
 from catalog.models import Offering
 from compliance.audit import audit_record
 from compliance.models import UseCase
+from compliance.models.inventory import omb_list_format
 
 BASE_COLUMNS = [
     "agency", "agency_name", "id", "use_case_name", "agency_bureau", "contact_email", "is_withheld",
@@ -55,12 +60,33 @@ REQUIRED_COLUMNS = ["agency", "id", "use_case_name", "development_stage", "is_hi
 # CSV column → model field, where the names differ.
 FIELD_OF = {"id": "use_case_id", "HI_justification": "hi_justification", **RISK_FIELDS}
 SKIPPED = {"agency", "agency_name", *LINK_COLUMNS}
-YES_NO_COLUMNS = {
-    "have_ato", "has_pii", "has_custom_code", "hi_testing_conducted", "hi_assessment_completed",
-    "hi_independent_review", "hi_ongoing_monitoring", "hi_training_established", "hi_failsafe_presence",
-    "hi_appeal_process",
-}  # fmt: skip
+# Each multiple-choice column and its answer set (values as OMB's CSV writes them, labels as OMB's form words them).
+CHOICE_COLUMNS: dict[str, type[models.TextChoices]] = {
+    "is_withheld": UseCase.Withheld,
+    "development_stage": UseCase.Stage,
+    "is_high_impact": UseCase.Impact,
+    "topic_area": UseCase.Topic,
+    "classification": UseCase.Classification,
+    "contracting_usage": UseCase.Contracting,
+    "have_ato": UseCase.YesNo,
+    "has_pii": UseCase.YesNo,
+    "has_custom_code": UseCase.YesNo,
+    "hi_testing_conducted": UseCase.Practice,
+    "hi_assessment_completed": UseCase.Practice,
+    "hi_independent_review": UseCase.Review,
+    "hi_ongoing_monitoring": UseCase.Monitoring,
+    "hi_training_established": UseCase.Training,
+    "hi_failsafe_presence": UseCase.FailSafe,
+    "hi_appeal_process": UseCase.Appeal,
+}
+# OMB's two select-multiple columns, stored as OMB's stringified Python list.
+LIST_COLUMNS: dict[str, type[models.TextChoices]] = {
+    "demographic_features": UseCase.Demographic,
+    "hi_public_consultation": UseCase.Consultation,
+}
 URL_COLUMNS = {"link_to_data", "pia_url", "code_url"}
+# What OMB's standardized files write in a link column when there is no link (data_standardization_report.md).
+NO_LINK = {"N/A", "None"}
 
 NOT_CSV = "The file is not UTF-8 CSV text."
 MISSING_COLUMNS = "The header lacks the column(s) {columns}."
@@ -68,9 +94,11 @@ UNKNOWN_AGENCY = "No agency has the abbreviation {value!r}."
 OTHER_AGENCY = "You may import use cases of your own agency only."
 REQUIRED = "This field is required."
 CHOOSE = "Use one of: {choices}."
+CHOOSE_ITEM = "{value!r} is not one of: {choices}."
+BAD_LIST = "Give a list as OMB writes it, e.g. ['{example}'] (or items separated by semicolons)."
 BAD_DATE = "Give a date as YYYY-MM-DD or M/D/YYYY."
 BAD_EMAIL = "Give a valid e-mail address."
-BAD_URL = "Give an http:// or https:// address."
+BAD_URL = "Give an http:// or https:// address (or N/A)."
 DUPLICATE_ID = "The id {value!r} already appears on line {line}."
 UNKNOWN_OFFERING = "No offering has the slug {value!r}."
 UNKNOWN_DEPLOYMENT = "The agency has no deployment named {value!r}."
@@ -156,12 +184,10 @@ class _RowParser:
             raise ValueError(REQUIRED)
         if not value:
             return None if column == "operational_date" else ""
-        if column == "development_stage":
-            return _choice(value, UseCase.Stage.values)
-        if column == "is_high_impact":
-            return _choice(value, UseCase.Impact.values)
-        if column in YES_NO_COLUMNS:
-            return _choice(value, UseCase.YesNo.values)
+        if column in CHOICE_COLUMNS:
+            return _choice(value, CHOICE_COLUMNS[column])
+        if column in LIST_COLUMNS:
+            return _choice_list(value, LIST_COLUMNS[column])
         if column == "operational_date":
             return _parse_date(value)
         if column == "contact_email":
@@ -169,7 +195,7 @@ class _RowParser:
                 validate_email(value)
             except ValidationError:
                 raise ValueError(BAD_EMAIL) from None
-        if column in URL_COLUMNS and not value.lower().startswith(("http://", "https://")):
+        if column in URL_COLUMNS and value not in NO_LINK and not value.lower().startswith(("http://", "https://")):
             raise ValueError(BAD_URL)
         limit = self.max_length.get(name)
         if limit and len(value) > limit:
@@ -190,11 +216,45 @@ class _RowParser:
         return found
 
 
-def _choice(value: str, choices: list[str]) -> str:
-    for choice in choices:
-        if value.casefold() == choice.casefold():
-            return choice
-    raise ValueError(CHOOSE.format(choices=", ".join(choices)))
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _answers(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Every spelling OMB uses for an answer → the stored value: the CSV's shorthand code, the form's
+    lettered selection ("b) In-progress") and that selection without its letter."""
+    answers = {}
+    for value, label in choices.choices:
+        for spelling in (label, value, *(re.sub(r"^[a-z]\)\s*", "", text) for text in (label, value))):
+            answers[_words(spelling)] = value
+    return answers
+
+
+def _choice(value: str, choices: type[models.TextChoices]) -> str:
+    found = _answers(choices).get(_words(value))
+    if found is None:
+        raise ValueError(CHOOSE.format(choices=", ".join(choices.values)))
+    return found
+
+
+def _choice_list(value: str, choices: type[models.TextChoices]) -> str:
+    """OMB's stringified list ("['a', 'b']"), a JSON list, or items separated by semicolons → OMB's form."""
+    if value.startswith("["):
+        try:
+            items = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            items = None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise ValueError(BAD_LIST.format(example=choices.values[0]))
+    else:
+        items = value.split(";")
+    answers = _answers(choices)
+    stored = []
+    for item in (item.strip() for item in items):
+        if _words(item) not in answers:
+            raise ValueError(CHOOSE_ITEM.format(value=item, choices=", ".join(choices.values)))
+        stored.append(answers[_words(item)])
+    return omb_list_format(stored)
 
 
 def _rows(data: bytes | str) -> tuple[csv.DictReader, io.StringIO]:

@@ -25,7 +25,7 @@ from agencies.services import PermissionRefused, ServiceError
 from compliance import charts
 from compliance.assessment import AgencyAssessment, agencies_assess
 from compliance.audit import audit_record, snapshot
-from compliance.checks import PRACTICE_FIELDS, practices_missing
+from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.pdf import render_pdf
 from compliance.reliability import job_send_on_commit
@@ -236,6 +236,16 @@ def _deployment_rows(assessments: list[AgencyAssessment]) -> list[dict]:
     return rows
 
 
+# How the minimum-practices table shows each practice's status, as the inventory answers it.
+PRACTICE_MARK = {
+    EvidenceStatus.MET: "✓",
+    EvidenceStatus.PARTIALLY_MET: "…",
+    EvidenceStatus.WAIVED: "W",
+    EvidenceStatus.NOT_APPLICABLE: "–",
+    EvidenceStatus.NOT_MET: "✗",
+}
+
+
 def _inventory_summary(assessment: AgencyAssessment) -> dict:
     use_cases = assessment.facts.use_cases
     high_impact = assessment.facts.high_impact_use_cases
@@ -255,7 +265,8 @@ def _agency_sections(assessment: AgencyAssessment) -> dict:
     for result in assessment.results:
         by_memo.setdefault(result.requirement.catalog.memo, Counter())[result.status] += 1
     high_impact_rows = [
-        {"use_case": uc, "missing": set(practices_missing(uc))} for uc in assessment.facts.high_impact_use_cases
+        {"use_case": uc, "marks": [PRACTICE_MARK[practice_status(uc, p)] for p in PRACTICE_FIELDS]}
+        for uc in assessment.facts.high_impact_use_cases
     ]
     return {
         "agency": assessment.agency,

@@ -137,22 +137,21 @@ class UseCaseFactory(factory.django.DjangoModelFactory):
     use_case_id = factory.Sequence(lambda n: f"UC-{n}")
     use_case_name = factory.Sequence(lambda n: f"Use case {n}")
     development_stage = "Deployed"
-    is_high_impact = "Not high-impact"
-    topic_area = "Administrative Functions"
+    is_high_impact = "Not High-impact"
+    topic_area = "Admin Functions"
 
 
 def high_impact_use_case(agency: Agency, *, documented: bool = True, **kwargs):
-    """A deployed high-impact use case, with all nine risk fields answered (or none when not documented)."""
-    answer = "Yes" if documented else ""
-    practices = (
-        "pre_deployment_testing",
-        "impact_assessment",
-        "independent_review",
-        "ongoing_monitoring",
-        "operator_training",
-        "fail_safe",
-        "appeal_process",
-    )
-    risk = dict.fromkeys(practices, answer)
-    risk["public_consultation"] = "Usability testing" if documented else ""
+    """A deployed high-impact use case, with the risk fields answered as OMB's "done" answers (or blank)."""
+    done = {
+        "pre_deployment_testing": "Yes",
+        "impact_assessment": "Yes",
+        "independent_review": "Internal Independent Review",
+        "ongoing_monitoring": "Yes - Monitoring Established",
+        "operator_training": "Training Established",
+        "fail_safe": "Yes",
+        "appeal_process": "Appeal Process Established",
+        "public_consultation": "['Usability Testing']",
+    }
+    risk = done if documented else dict.fromkeys(done, "")
     return UseCaseFactory(agency=agency, is_high_impact="High-impact", **{**risk, **kwargs})

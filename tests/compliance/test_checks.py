@@ -102,7 +102,7 @@ class AgencyChecksTests(TestCase):
 
     def test_each_practice_is_decided_per_high_impact_use_case(self):
         agency = AgencyFactory()
-        high_impact_use_case(agency, fail_safe="No")
+        high_impact_use_case(agency, fail_safe="")
 
         self.assertEqual(result(agency, "M21-25").status, "not_met")
         self.assertEqual(result(agency, "M21-21").status, "met")

@@ -85,7 +85,7 @@ class WaiverTests(TestCase):
         load_requirements()
         cls.agency = AgencyFactory()
         cls.officer = agency_officer(cls.agency)
-        cls.use_case = high_impact_use_case(cls.agency, fail_safe="No")
+        cls.use_case = high_impact_use_case(cls.agency, fail_safe="")
         cls.fail_safe = Requirement.objects.get(code="M21-25")
 
     def test_a_current_waiver_is_reported_as_waived_with_its_details(self):

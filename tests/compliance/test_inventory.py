@@ -30,7 +30,7 @@ GOOD_ROW = {
     "classification": "Generative AI",
     "problem_solved": "Too many proposals.\nSecond line.",
     "operational_date": "2025-06-30",
-    "contracting_usage": "Purchased from a vendor",
+    "contracting_usage": "Vendor Purchased",
     "vendor_name": "Meta",
     "have_ato": "Yes",
     "has_pii": "No",
@@ -39,12 +39,12 @@ GOOD_ROW = {
     "hi_testing_conducted": "Yes",
     "hi_assessment_completed": "Yes",
     "hi_potential_impacts": "Bias in selection; reviewed by panel.",
-    "hi_independent_review": "Yes",
-    "hi_ongoing_monitoring": "Yes",
-    "hi_training_established": "Yes",
+    "hi_independent_review": "Oversight Board Review",
+    "hi_ongoing_monitoring": "Yes - Monitoring Established",
+    "hi_training_established": "Training Established",
     "hi_failsafe_presence": "Yes",
-    "hi_appeal_process": "Yes",
-    "hi_public_consultation": "Usability testing",
+    "hi_appeal_process": "Appeal Process Established",
+    "hi_public_consultation": "['Usability Testing']",
 }
 # OMB's 2025 data dictionary (ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, Validation/data_dictionary.md),
 # columns 1 to 36 in its order.
@@ -84,7 +84,7 @@ class InventoryImportTests(TestCase):
         self.assertEqual(use_case.use_case_name, GOOD_ROW["use_case_name"])
         self.assertEqual(use_case.problem_solved, "Too many proposals.\nSecond line.")
         self.assertEqual(str(use_case.operational_date), "2025-06-30")
-        self.assertEqual(UseCase.objects.get(use_case_id="DOE-2").is_high_impact, "Not high-impact")
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-2").is_high_impact, "Not High-impact")
         self.assertTrue(AuditEvent.objects.filter(action="use_cases.imported", agency_id=self.doe.pk).exists())
 
     def test_bad_rows_are_reported_with_line_and_field_and_nothing_is_saved(self):
@@ -181,28 +181,32 @@ class InventoryExportTests(TestCase):
         self.assertEqual(text.removeprefix("\ufeff").splitlines()[0].split(","), OMB_DATA_DICTIONARY_COLUMNS)
 
     def test_the_risk_fields_are_read_and_written_under_ombs_column_names(self):
-        use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "hi_training_established": "No"}]))
+        use_case_import(
+            actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "hi_training_established": "Training In-progress"}])
+        )
 
         use_case = UseCase.objects.get()
         row = next(csv.DictReader(io.StringIO(use_case_export(use_cases=[use_case]).removeprefix("\ufeff"))))
 
-        self.assertEqual((use_case.operator_training, use_case.fail_safe), ("No", "Yes"))
+        self.assertEqual((use_case.operator_training, use_case.fail_safe), ("Training In-progress", "Yes"))
         self.assertEqual(use_case.potential_impacts, GOOD_ROW["hi_potential_impacts"])
         expected = {column: value for column, value in GOOD_ROW.items() if column.startswith("hi_")}
-        self.assertEqual({column: row[column] for column in expected}, expected | {"hi_training_established": "No"})
+        self.assertEqual(
+            {column: row[column] for column in expected}, expected | {"hi_training_established": "Training In-progress"}
+        )
 
     def test_a_file_with_the_registrys_earlier_risk_column_names_is_still_read(self):
         legacy = {old: GOOD_ROW[column] for old, column in LEGACY_RISK_COLUMNS.items()}
-        row = {k: v for k, v in GOOD_ROW.items() if not k.startswith("hi_")} | legacy | {"fail_safe": "No"}
+        row = {k: v for k, v in GOOD_ROW.items() if not k.startswith("hi_")} | legacy | {"fail_safe": "Not Applicable"}
 
         use_case_import(actor=self.gsa, data=csv_bytes([row], columns=BASE_COLUMNS + list(LEGACY_RISK_COLUMNS)))
 
         use_case = UseCase.objects.get()
-        self.assertEqual((use_case.pre_deployment_testing, use_case.fail_safe), ("Yes", "No"))
-        self.assertEqual(use_case.public_consultation, "Usability testing")
+        self.assertEqual((use_case.pre_deployment_testing, use_case.fail_safe), ("Yes", "Not Applicable"))
+        self.assertEqual(use_case.public_consultation, "['Usability Testing']")
 
     def test_an_import_of_an_export_gives_back_the_same_file(self):
-        source = csv_bytes([GOOD_ROW, {**GOOD_ROW, "id": "DOE-2", "is_high_impact": "Not high-impact"}])
+        source = csv_bytes([GOOD_ROW, {**GOOD_ROW, "id": "DOE-2", "is_high_impact": "Not High-impact"}])
         use_case_import(actor=self.gsa, data=source)
 
         exported = use_case_export(use_cases=UseCase.objects.all())

@@ -53,7 +53,7 @@ def build_agency():
     OnboardingFactory(agency=agency, offering=offering, state=Onboarding.State.ACTIVE, approved_by=gsa_officer())
     DeploymentFactory(agency=agency, name="llama-prod", model_version=ModelVersionFactory(offering=offering))
     UseCaseFactory(agency=agency, use_case_id="DOE-1", topic_area="Science")
-    high_impact_use_case(agency, use_case_id="DOE-2", appeal_process="No")
+    high_impact_use_case(agency, use_case_id="DOE-2", appeal_process="")
     evidence_record(
         actor=officer,
         requirement=Requirement.objects.get(code="M21-11"),
