@@ -144,7 +144,7 @@ def _main_page_records(registry) -> None:
         use_case_id="DOE-1",
         use_case_name="Summarize public comments",
         development_stage="Deployed",
-        is_high_impact="Not high-impact",
+        is_high_impact="Not High-impact",
     )
     report = report_request(requested_by=officer, framework="all", agency=agency)
     report.pdf.save("doe.pdf", ContentFile(b"%PDF-1.7 test"), save=False)

@@ -57,14 +57,14 @@ def records(world, settings, tmp_path) -> Records:
         use_case_id="ALPHA-1",
         use_case_name="Alpha letters triage",
         development_stage="Deployed",
-        is_high_impact="Not high-impact",
+        is_high_impact="Not High-impact",
     )
     use_case_b = UseCase.objects.create(
         agency=world.agency_b,
         use_case_id="BETA-1",
         use_case_name="Beta secret triage",
         development_stage="Pilot",
-        is_high_impact="Not high-impact",
+        is_high_impact="Not High-impact",
     )
     evidence_a = evidence_record(
         actor=world.officer_a, requirement=requirement, agency=world.agency_a, status="met", notes="Policy signed."
@@ -335,7 +335,7 @@ def test_the_use_case_pages_show_the_inventory_fields(world, records, as_user):
     detail = client.get(reverse("compliance:use-case-detail", args=[records.use_case_a.pk])).content.decode()
 
     assert "Alpha letters triage" in listing and "Beta secret triage" not in listing
-    assert "Alpha letters triage" in detail and "Deployed" in detail and "Not high-impact" in detail
+    assert "Alpha letters triage" in detail and "Deployed" in detail and "Not High-impact" in detail
 
 
 def test_an_agency_officer_requests_the_own_agencys_report_and_sees_it_queued(world, records, as_user):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0003_api_token'),
         ('catalog', '0001_initial'),
-        ('compliance', '0010_omb_answer_values'),
+        ('compliance', '0011_omb_answer_values'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0008_webhooks'),
+        ('compliance', '0009_report_attempts'),
     ]
 
     operations = [

@@ -53,6 +53,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("compliance", "0009_omb_answer_sets")]
+    dependencies = [("compliance", "0010_omb_answer_sets")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
