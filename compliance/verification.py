@@ -26,6 +26,7 @@ from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.reliability import job_send_on_commit
+from compliance.webhooks import webhook_event_emit
 
 logger = logging.getLogger(__name__)
 Status = VerificationRun.Status
@@ -288,8 +289,10 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 
 
 def _audit_finished(run: VerificationRun) -> None:
+    """Inside the transaction that ends the run: the audit event and, for a failure, the alert task and webhook."""
     if run.status in (Status.FAILED, Status.ERROR):
         job_send_on_commit("compliance.tasks.alerts_verification_finished_task", run.pk)
+        _emit_verification_failed(run)
     audit_record(
         actor=None,
         action=f"verification.{run.status}",
@@ -305,5 +308,30 @@ def _audit_finished(run: VerificationRun) -> None:
             "unexpected": run.count_unexpected,
             "bytes_done": run.bytes_done,
             "error": run.error_message,
+        },
+    )
+
+
+def _emit_verification_failed(run: VerificationRun) -> None:
+    deployment = run.deployment
+    webhook_event_emit(
+        event_type="verification.failed",
+        agency_id=deployment.agency_id,
+        payload={
+            "verification_run": {
+                "id": run.pk,
+                "status": run.status,
+                "deployment_id": run.deployment_id,
+                "deployment_name": deployment.name,
+                "model_version_id": run.model_version_id,
+                "repo_id": run.repo_id,
+                "manifest_commit": run.manifest_commit,
+                "license_ok": run.license_ok,
+                "mismatch": run.count_mismatch,
+                "missing": run.count_missing,
+                "unexpected": run.count_unexpected,
+                "error": run.error_message,
+                "finished_at": run.finished_at,
+            },
         },
     )

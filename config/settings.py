@@ -393,6 +393,8 @@ SPECTACULAR_SETTINGS.update(
             "VerificationFileStatusEnum": "compliance.models.verification.VerificationFileResult.Status",
             "WebhookDeliveryStatusEnum": "compliance.models.webhooks.WebhookDelivery.Status",
             "ReportStatusEnum": "compliance.models.reports.Report.Status",
+            "EvidenceStatusEnum": "compliance.models.requirements.EvidenceStatus",
+            "UseCaseYesNoEnum": "compliance.models.inventory.UseCase.YesNo",
         },
     }
 )
