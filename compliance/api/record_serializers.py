@@ -120,13 +120,14 @@ class EvidenceDocumentUploadSerializer(serializers.Serializer):
 
 class UseCaseSerializer(serializers.ModelSerializer):
     agency_abbreviation = serializers.CharField(source="agency.abbreviation", read_only=True)
-    offering = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    deployment = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    offering = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    deployment = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
+        # Output only (imports go through use_case_import). Not marked read-only, so that blank answers
+        # keep `allow_blank` and the schema's enums admit "" (an unanswered OMB question).
         model = UseCase
         fields = ["id", "agency", "agency_abbreviation", *[f.name for f in UseCase._meta.concrete_fields[2:]]]
-        read_only_fields = fields
 
 
 class UseCaseImportSerializer(serializers.Serializer):

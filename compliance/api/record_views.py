@@ -199,7 +199,7 @@ class UseCaseViewSet(ApiReadViewSet):
         "use `?format=csv` on the list for a spreadsheet-safe export.",
         parameters=[OpenApiParameter("links", OpenApiTypes.BOOL)],
     )
-    @action(detail=False, methods=["get"], renderer_classes=[OmbCsvRenderer, JSONRenderer])
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, OmbCsvRenderer])
     def export(self, request):
         """Export the use cases you may see (with the list's filters) in OMB's inventory format."""
         use_cases = self.filter_queryset(self.get_queryset())
@@ -236,7 +236,7 @@ class ReportViewSet(ApiReadViewSet):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer, JSONRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         """The issued report's PDF attestation (409 while it is queued or running, or if it failed)."""
         report = self.get_object()
