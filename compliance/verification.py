@@ -72,9 +72,19 @@ def verification_claim(*, run_id: int) -> VerificationRun | None:
     )
     if claimed == 1:
         return VerificationRun.objects.select_related("model_version__offering", "deployment").get(pk=run_id)
-    exhausted = VerificationRun.objects.filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
-    if exhausted.update(status=Status.ERROR, finished_at=now, error_message="Gave up after repeated attempts."):
-        logger.warning("Verification run %s gave up after %s attempts", run_id, settings.VERIFY_MAX_ATTEMPTS)
+    with transaction.atomic():
+        exhausted = (
+            VerificationRun.objects.select_for_update()
+            .select_related("deployment")
+            .filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
+            .first()
+        )
+        if exhausted is not None:
+            exhausted.status, exhausted.finished_at = Status.ERROR, now
+            exhausted.error_message = "Gave up after repeated attempts."
+            exhausted.save(update_fields=["status", "finished_at", "error_message"])
+            _audit_finished(exhausted)
+            logger.warning("Verification run %s gave up after %s attempts", run_id, settings.VERIFY_MAX_ATTEMPTS)
     return None
 
 
@@ -313,16 +323,16 @@ def _audit_finished(run: VerificationRun) -> None:
 
 
 def _emit_verification_failed(run: VerificationRun) -> None:
-    deployment = run.deployment
+    deployment = run.deployment if run.deployment_id else None
     webhook_event_emit(
         event_type="verification.failed",
-        agency_id=deployment.agency_id,
+        agency_id=deployment.agency_id if deployment else None,
         payload={
             "verification_run": {
                 "id": run.pk,
                 "status": run.status,
                 "deployment_id": run.deployment_id,
-                "deployment_name": deployment.name,
+                "deployment_name": deployment.name if deployment else "",
                 "model_version_id": run.model_version_id,
                 "repo_id": run.repo_id,
                 "manifest_commit": run.manifest_commit,

@@ -367,3 +367,22 @@ def test_the_webhook_sweep_is_in_the_beat_schedule():
 
     assert schedule["task"] == webhook_sweep_task.name
     assert schedule["schedule"] <= 600
+
+
+@pytest.mark.django_db
+def test_a_run_that_used_up_its_attempts_ends_in_error_and_is_sent(django_capture_on_commit_callbacks, settings):
+    from compliance.models import AuditEvent
+    from compliance.verification import verification_claim
+
+    agency = AgencyFactory()
+    _subscribe("http://127.0.0.1:9/hook", ["verification.failed"])
+    run = _running_run(agency)
+    type(run).objects.filter(pk=run.pk).update(status="queued", attempts=settings.VERIFY_MAX_ATTEMPTS)
+
+    with django_capture_on_commit_callbacks():
+        claimed = verification_claim(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert claimed is None and run.status == "error"
+    assert WebhookDelivery.objects.get().payload["data"]["verification_run"]["status"] == "error"
+    assert AuditEvent.objects.filter(action="verification.error", object_id=str(run.pk)).exists()
