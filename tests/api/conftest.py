@@ -18,6 +18,7 @@ from compliance.audit import audit_record
 from compliance.models import (
     Alert,
     Evidence,
+    EvidenceDocument,
     ManifestDrift,
     Notification,
     Report,
@@ -127,6 +128,15 @@ def _requirement() -> Requirement:
 def _compliance_records(agency, officer, label: str):
     evidence = Evidence.objects.create(
         requirement=_requirement(), agency=agency, status="met", notes=f"{label} notes", recorded_by=officer
+    )
+    EvidenceDocument.objects.create(
+        evidence=evidence,
+        file=f"evidence/{label}.pdf",
+        original_name=f"{label}.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=officer,
     )
     use_case = UseCaseFactory(agency=agency, use_case_id=f"{label}-UC-1")
     pdf = f"%PDF-1.4 report of {label}".encode()
