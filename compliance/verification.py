@@ -74,7 +74,7 @@ def verification_claim(*, run_id: int) -> VerificationRun | None:
         return VerificationRun.objects.select_related("model_version__offering", "deployment").get(pk=run_id)
     with transaction.atomic():
         exhausted = (
-            VerificationRun.objects.select_for_update()
+            VerificationRun.objects.select_for_update(of=("self",))
             .select_related("deployment")
             .filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
             .first()
