@@ -4,8 +4,15 @@ import django_filters as filters
 from django import forms
 
 from compliance.models import (
+    Alert,
     AuditEvent,
+    Evidence,
+    EvidenceStatus,
     ManifestDrift,
+    Notification,
+    Report,
+    Requirement,
+    UseCase,
     VerificationFileResult,
     VerificationRun,
     WebhookDelivery,
@@ -96,3 +103,56 @@ class WebhookDeliveryFilterSet(filters.FilterSet):
     class Meta:
         model = WebhookDelivery
         fields = ["subscription", "status", "event_type"]
+
+
+class RequirementFilterSet(filters.FilterSet):
+    framework = filters.CharFilter(field_name="catalog__slug", label="Framework (catalog slug, e.g. m-25-21)")
+    automatic = filters.BooleanFilter(method="filter_automatic", label="Decided by an automatic check")
+
+    class Meta:
+        model = Requirement
+        fields = ["framework", "applies_to", "mandatory", "automatic"]
+
+    def filter_automatic(self, queryset, name, value):
+        return queryset.exclude(automatic_check="") if value else queryset.filter(automatic_check="")
+
+
+class EvidenceFilterSet(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id")
+    requirement = filters.CharFilter(field_name="requirement__code", label="Requirement code (e.g. M21-01)")
+    use_case = IdFilter(field_name="use_case_id")
+    onboarding = IdFilter(field_name="onboarding_id")
+    status = filters.ChoiceFilter(choices=EvidenceStatus.choices)
+    reviewed = filters.BooleanFilter(field_name="reviewed_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["agency", "requirement", "use_case", "onboarding", "status", "reviewed"]
+
+
+class UseCaseFilterSet(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id")
+    offering = IdFilter(field_name="offering_id")
+    deployment = IdFilter(field_name="deployment_id")
+
+    class Meta:
+        model = UseCase
+        fields = ["agency", "development_stage", "is_high_impact", "offering", "deployment"]
+
+
+class ReportFilterSet(filters.FilterSet):
+    agency = IdFilter(field_name="agency_id")
+    government_wide = filters.BooleanFilter(field_name="agency", lookup_expr="isnull")
+
+    class Meta:
+        model = Report
+        fields = ["agency", "government_wide", "framework", "status"]
+
+
+class NotificationFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(field_name="alert__kind", choices=Alert._meta.get_field("kind").choices)
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread"]

@@ -141,11 +141,25 @@ def _due_for_resend(job: SweptJob, now: dt.datetime, extra: list[int]) -> list[i
 
 
 def _record_sent(job: SweptJob, pk: int, now: dt.datetime) -> None:
+    job_resend_record(kind=job.kind, object_id=pk, now=now)
+
+
+def job_resend_record(*, kind: str, object_id: int, now: dt.datetime) -> None:
+    """Note that a sweeper re-sent the task of one job row now (sweepers of other shapes use this too)."""
     dispatch, created = JobDispatch.objects.get_or_create(
-        kind=job.kind, object_id=pk, defaults={"sends": 1, "last_sent_at": now}
+        kind=kind, object_id=object_id, defaults={"sends": 1, "last_sent_at": now}
     )
     if not created:
         JobDispatch.objects.filter(pk=dispatch.pk).update(sends=models.F("sends") + 1, last_sent_at=now)
+
+
+def jobs_resent_since(*, kind: str, object_ids, since: dt.datetime) -> set[int]:
+    """The rows of a kind whose task a sweeper re-sent at or after `since`."""
+    return set(
+        JobDispatch.objects.filter(kind=kind, object_id__in=object_ids, last_sent_at__gte=since).values_list(
+            "object_id", flat=True
+        )
+    )
 
 
 def sweep_job_kind(job: SweptJob, *, now: dt.datetime | None = None, app: Celery | None = None) -> SweepResult:

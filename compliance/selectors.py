@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from agencies.models import User
 from agencies.selectors import scope_to_agency
-from compliance.models import Evidence, Report
+from compliance.models import Evidence, EvidenceDocument, Report
 
 
 def evidence_list(*, user: User) -> QuerySet[Evidence]:
     queryset = Evidence.objects.select_related(
         "requirement", "requirement__catalog", "agency", "use_case", "onboarding", "recorded_by", "reviewed_by"
-    ).prefetch_related("documents")
+    ).prefetch_related(Prefetch("documents", queryset=EvidenceDocument.objects.select_related("uploaded_by")))
     return scope_to_agency(queryset, user)
 
 

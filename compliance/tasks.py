@@ -185,13 +185,9 @@ def webhook_deliver_task(self, delivery_id: int) -> None:
         raise self.retry(countdown=countdown)
 
 
-@shared_task(name="compliance.tasks.webhook_sweep_task")
+@shared_task(name="compliance.tasks.webhook_sweep_task", acks_late=True, ignore_result=True)
 def webhook_sweep_task() -> int:
     """Re-send deliveries whose task was lost (the rows are the source of truth). Run by beat."""
-    from compliance.reliability import job_send
-    from compliance.webhooks import webhook_deliveries_due
+    from compliance.webhooks import webhook_sweep
 
-    due = webhook_deliveries_due()
-    for delivery_id in due:
-        job_send("compliance.tasks.webhook_deliver_task", delivery_id)
-    return len(due)
+    return len(webhook_sweep())

@@ -26,6 +26,7 @@ from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.reliability import job_send_on_commit
+from compliance.webhooks import webhook_event_emit
 
 logger = logging.getLogger(__name__)
 Status = VerificationRun.Status
@@ -71,9 +72,19 @@ def verification_claim(*, run_id: int) -> VerificationRun | None:
     )
     if claimed == 1:
         return VerificationRun.objects.select_related("model_version__offering", "deployment").get(pk=run_id)
-    exhausted = VerificationRun.objects.filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
-    if exhausted.update(status=Status.ERROR, finished_at=now, error_message="Gave up after repeated attempts."):
-        logger.warning("Verification run %s gave up after %s attempts", run_id, settings.VERIFY_MAX_ATTEMPTS)
+    with transaction.atomic():
+        exhausted = (
+            VerificationRun.objects.select_for_update(of=("self",))
+            .select_related("deployment")
+            .filter(claimable, pk=run_id, attempts__gte=settings.VERIFY_MAX_ATTEMPTS)
+            .first()
+        )
+        if exhausted is not None:
+            exhausted.status, exhausted.finished_at = Status.ERROR, now
+            exhausted.error_message = "Gave up after repeated attempts."
+            exhausted.save(update_fields=["status", "finished_at", "error_message"])
+            _audit_finished(exhausted)
+            logger.warning("Verification run %s gave up after %s attempts", run_id, settings.VERIFY_MAX_ATTEMPTS)
     return None
 
 
@@ -288,8 +299,10 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 
 
 def _audit_finished(run: VerificationRun) -> None:
+    """Inside the transaction that ends the run: the audit event and, for a failure, the alert task and webhook."""
     if run.status in (Status.FAILED, Status.ERROR):
         job_send_on_commit("compliance.tasks.alerts_verification_finished_task", run.pk)
+        _emit_verification_failed(run)
     audit_record(
         actor=None,
         action=f"verification.{run.status}",
@@ -305,5 +318,30 @@ def _audit_finished(run: VerificationRun) -> None:
             "unexpected": run.count_unexpected,
             "bytes_done": run.bytes_done,
             "error": run.error_message,
+        },
+    )
+
+
+def _emit_verification_failed(run: VerificationRun) -> None:
+    deployment = run.deployment if run.deployment_id else None
+    webhook_event_emit(
+        event_type="verification.failed",
+        agency_id=deployment.agency_id if deployment else None,
+        payload={
+            "verification_run": {
+                "id": run.pk,
+                "status": run.status,
+                "deployment_id": run.deployment_id,
+                "deployment_name": deployment.name if deployment else "",
+                "model_version_id": run.model_version_id,
+                "repo_id": run.repo_id,
+                "manifest_commit": run.manifest_commit,
+                "license_ok": run.license_ok,
+                "mismatch": run.count_mismatch,
+                "missing": run.count_missing,
+                "unexpected": run.count_unexpected,
+                "error": run.error_message,
+                "finished_at": run.finished_at,
+            },
         },
     )

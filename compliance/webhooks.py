@@ -25,12 +25,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import WebhookDelivery, WebhookSubscription
-from compliance.reliability import job_send_on_commit
+from compliance.reliability import job_resend_record, job_send, job_send_on_commit, jobs_resent_since
 
 SIGNATURE_HEADER = "X-Registry-Signature"
 EVENT_HEADER = "X-Registry-Event"
 DELIVERY_HEADER = "X-Registry-Delivery"
 Status = WebhookDelivery.Status
+DELIVER_TASK = "compliance.tasks.webhook_deliver_task"
+SWEPT_KIND = "webhook_delivery"
 
 
 def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -81,7 +83,7 @@ def webhook_event_emit(*, event_type: str, payload: dict, agency_id: int | None 
                 subscription=subscription, event_id=event_id, event_type=event_type, agency_id=agency_id, payload=body
             )
             deliveries.append(delivery)
-            job_send_on_commit("compliance.tasks.webhook_deliver_task", delivery.pk)
+            job_send_on_commit(DELIVER_TASK, delivery.pk)
     return deliveries
 
 
@@ -170,3 +172,27 @@ def webhook_deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
             | Q(status__in=[Status.RETRYING, Status.SENDING], next_attempt_at__lte=now - dt.timedelta(minutes=1))
         ).values_list("pk", flat=True)[:1000]
     )
+
+
+def webhook_sweep(*, now: dt.datetime | None = None, app=None) -> list[int]:
+    """The webhook part of the reliability sweeper (run by beat every few minutes): re-send lost deliveries.
+
+    Like `sweep_job_kind`, it re-sends each due delivery at most once per JOB_QUEUED_RESEND_SECONDS
+    (recorded as JobDispatch rows of kind "webhook_delivery"), stops at the first broker failure and
+    leaves the rest to the next sweep. Deliveries have their own states (pending, sending with a
+    lease, retrying at `next_attempt_at`), which is why they are not a SweptJob; a duplicate
+    message is harmless because `webhook_delivery_attempt` claims the row first.
+    """
+    now = now or timezone.now()
+    due = webhook_deliveries_due(now=now)
+    since = now - dt.timedelta(seconds=settings.JOB_QUEUED_RESEND_SECONDS)
+    recently = jobs_resent_since(kind=SWEPT_KIND, object_ids=due, since=since)
+    resent = []
+    for delivery_id in due:
+        if delivery_id in recently:
+            continue
+        if not job_send(DELIVER_TASK, delivery_id, app=app):
+            break
+        job_resend_record(kind=SWEPT_KIND, object_id=delivery_id, now=now)
+        resent.append(delivery_id)
+    return resent

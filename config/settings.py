@@ -169,6 +169,8 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Django's LOGGING stays in charge in workers too (Celery would otherwise replace the root handlers).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Intervals of the automatic checks (days).
@@ -395,6 +397,9 @@ SPECTACULAR_SETTINGS.update(
             "VerificationFileStatusEnum": "compliance.models.verification.VerificationFileResult.Status",
             "WebhookDeliveryStatusEnum": "compliance.models.webhooks.WebhookDelivery.Status",
             "ReportStatusEnum": "compliance.models.reports.Report.Status",
+            "PracticeAnswerEnum": "compliance.models.inventory.UseCase.Practice",
+            "EvidenceStatusEnum": "compliance.models.requirements.EvidenceStatus",
+            "UseCaseYesNoEnum": "compliance.models.inventory.UseCase.YesNo",
         },
     }
 )

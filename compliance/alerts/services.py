@@ -25,6 +25,7 @@ from compliance.alerts.sources import (
 )
 from compliance.audit import audit_record, snapshot
 from compliance.models import Alert, AlertKind, AlertPreference, ManifestDrift, Notification, VerificationRun
+from compliance.webhooks import webhook_event_emit
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +81,37 @@ def alert_raise(candidate: AlertCandidate) -> Alert | None:
             Notification.objects.bulk_create([Notification(alert=alert, recipient=user) for user in recipients])
             after = snapshot(alert) | {"recipients": [user.username for user in recipients]}
             audit_record(actor=None, action="alert.raised", obj=alert, after=after)
+            _emit_webhook(candidate, alert)
             transaction.on_commit(lambda: alert_deliver(alert_id=alert.pk))
     except IntegrityError:
         if Alert.objects.filter(dedupe_key=candidate.dedupe_key).exists():
             return None
         raise
     return alert
+
+
+def _emit_webhook(candidate: AlertCandidate, alert: Alert) -> None:
+    """Alerts that systems also subscribe to go out as webhook events, once: with the alert's own insert.
+
+    An agreement reaching an expiry threshold is `agreement.expiring`, sent to the subscriptions of
+    every agency (agency_id is empty: the agreement is GSA's, not one agency's).
+    """
+    if candidate.kind != AlertKind.AGREEMENT_EXPIRING or candidate.obj is None:
+        return
+    agreement = candidate.obj
+    webhook_event_emit(
+        event_type="agreement.expiring",
+        payload={
+            "agreement": {
+                "id": agreement.pk,
+                "title": agreement.title,
+                "offering_id": agreement.offering_id,
+                "expires_on": agreement.expires_on,
+            },
+            "threshold_days": candidate.threshold_days,
+            "alert_key": alert.dedupe_key,
+        },
+    )
 
 
 def _email_message(notification: Notification) -> EmailMultiAlternatives:

@@ -13,8 +13,8 @@ from config.api.csv_export import BATCH_SIZE, CsvRenderer, csv_response
 NUL_IN_QUERY = "The query string must not contain NUL characters."
 
 
-class ApiViewMixin:
-    """Lists answer `?format=csv` with the whole filtered list as one CSV file; errors are always JSON."""
+class ApiBaseMixin:
+    """What every API view shares: ids as whole numbers, no NUL in queries, errors always JSON."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
     # Ids are whole numbers within the database's range; anything else is an ordinary 404.
@@ -27,9 +27,15 @@ class ApiViewMixin:
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CsvRenderer):
+        # Errors are JSON whatever was asked for (CSV, a PDF download, a CycloneDX document).
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer is not None and not isinstance(renderer, JSONRenderer):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ApiViewMixin(ApiBaseMixin):
+    """Lists answer `?format=csv` with the whole filtered list as one CSV file; errors are always JSON."""
 
     def list(self, request, *args, **kwargs):
         if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer):

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agencies.models import ApiToken, OnboardingTransition
+from agencies.models import ApiToken, OnboardingTransition, User
 from agencies.tokens import api_token_create
 from catalog.models import Offering, OfferingStatusChange
 from compliance.audit import audit_record
 from compliance.models import (
+    Alert,
+    Evidence,
+    EvidenceDocument,
     ManifestDrift,
+    Notification,
+    Report,
+    Requirement,
     VerificationFileResult,
     VerificationRun,
     WebhookDelivery,
     WebhookSubscription,
 )
+from compliance.requirements import load_requirements
 from tests.factories import (
     AgencyFactory,
     AgreementFactory,
@@ -27,6 +37,7 @@ from tests.factories import (
     ModelVersionFactory,
     OfferingFactory,
     OnboardingFactory,
+    UseCaseFactory,
     agency_officer,
     auditor,
     gsa_officer,
@@ -59,6 +70,10 @@ class AgencyRecords:
     delivery: object
     event: object
     transition: object
+    evidence: object
+    use_case: object
+    report: object
+    notification: object
 
 
 def _agency_records(offering, model_version, label: str) -> AgencyRecords:
@@ -84,9 +99,66 @@ def _agency_records(offering, model_version, label: str) -> AgencyRecords:
     transition = OnboardingTransition.objects.create(
         onboarding=onboarding, action="submit", from_state="draft", to_state="requested", actor=officer, reason="Go."
     )
+    evidence, use_case, report, notification = _compliance_records(agency, officer, label)
     return AgencyRecords(
-        agency, officer, onboarding, deployment, run, file_result, subscription, delivery, event, transition
+        agency,
+        officer,
+        onboarding,
+        deployment,
+        run,
+        file_result,
+        subscription,
+        delivery,
+        event,
+        transition,
+        evidence,
+        use_case,
+        report,
+        notification,
     )
+
+
+def _requirement() -> Requirement:
+    """One agency-wide requirement without an automatic check (loaded once from the shipped catalog)."""
+    if not Requirement.objects.exists():
+        load_requirements()
+    return Requirement.objects.filter(applies_to="every_agency", automatic_check="").order_by("code").first()
+
+
+def _compliance_records(agency, officer, label: str):
+    evidence = Evidence.objects.create(
+        requirement=_requirement(), agency=agency, status="met", notes=f"{label} notes", recorded_by=officer
+    )
+    EvidenceDocument.objects.create(
+        evidence=evidence,
+        file=f"evidence/{label}.pdf",
+        original_name=f"{label}.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+    use_case = UseCaseFactory(agency=agency, use_case_id=f"{label}-UC-1")
+    pdf = f"%PDF-1.4 report of {label}".encode()
+    report = Report(
+        agency=agency,
+        framework="all",
+        status=Report.Status.ISSUED,
+        issued_at=timezone.now(),
+        attested_by=officer.username,
+        attested_role="Agency officer",
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+    )
+    report.pdf.save(f"report-{label}.pdf", ContentFile(pdf), save=False)
+    report.save()
+    alert = Alert.objects.create(
+        kind="verification_failed", dedupe_key=f"test:{label}", title=f"{label} alert", message="m", agency=agency
+    )
+    notification = Notification.objects.create(alert=alert, recipient=officer)
+    for user in User.objects.filter(role="gsa_officer"):
+        Notification.objects.create(alert=alert, recipient=user)
+    return evidence, use_case, report, notification
 
 
 @dataclass

@@ -17,7 +17,9 @@ from tests.api.conftest import PERSONAS, client_for
 pytestmark = pytest.mark.django_db
 
 DOCUMENTATION = {"schema", "docs", "redoc"}  # public and read-only: the schema describes no data
-PUBLIC_READ = {"offering", "agreement", "modelversion"} | DOCUMENTATION
+PUBLIC_READ = {"offering", "agreement", "modelversion", "modelversionaibom"} | DOCUMENTATION
+PUBLIC_CHECK = {"attestation"}  # anyone may check a PDF; the walk gives no digest, so every call is a 400
+PERSONAL = {"notification", "alertpreference"}  # the caller's own: every signed-in role may change them
 AGENCY_SCOPED = {
     "agency",
     "onboarding",
@@ -28,6 +30,10 @@ AGENCY_SCOPED = {
     "auditevent",
     "webhooksubscription",
     "webhookdelivery",
+    "agencycompliance",
+    "evidence",
+    "usecase",
+    "report",
 }
 AGENCY_OFFICERS_WRITE = {
     ("onboarding", "create"),
@@ -39,6 +45,10 @@ AGENCY_OFFICERS_WRITE = {
     ("deployment", "update"),
     ("deployment", "partial_update"),
     ("verificationrun", "create"),
+    ("evidence", "create"),
+    ("evidence", "documents"),
+    ("usecase", "import_csv"),
+    ("report", "create"),
 }
 SAFE = {"get", "head", "options"}
 ALLOWED_WRITE_OUTCOMES = {200, 201, 202, 400, 409}
@@ -64,6 +74,14 @@ def OBJECTS(world) -> dict:
         "auditevent": world.a.event.seq,
         "webhooksubscription": world.a.subscription.pk,
         "webhookdelivery": world.a.delivery.pk,
+        "requirement": world.a.evidence.requirement_id,
+        "agencycompliance": world.a.agency.pk,
+        "evidence": world.a.evidence.pk,
+        "usecase": world.a.use_case.pk,
+        "report": world.a.report.pk,
+        "modelversionaibom": world.model_version.pk,
+        "notification": world.a.notification.pk,  # officer A's own
+        "alertpreference": "verification_failed",
     }
 
 
@@ -89,8 +107,12 @@ def expected(persona: str, route: Route, method: str, action: str | None) -> set
     is_detail = bool(route.kwarg_names)
     if route.basename in DOCUMENTATION:
         return {200} if method in SAFE else {405}
+    if route.basename in PUBLIC_CHECK:
+        return {400} if action is not None else {405}
     if persona == "anonymous":
         return {200} if method in SAFE and route.basename in PUBLIC_READ else {401}
+    if route.basename in PERSONAL:
+        return _expected_personal(persona, route, method, action)
     if action is None:  # a method the route does not offer
         if persona in ("auditor", "read_token"):
             return {403}
@@ -112,6 +134,20 @@ def expected(persona: str, route: Route, method: str, action: str | None) -> set
     return ALLOWED_WRITE_OUTCOMES
 
 
+def _expected_personal(persona: str, route: Route, method: str, action: str | None) -> set[int]:
+    """Notifications and alert preferences: only officer A owns the notification the walk uses."""
+    not_own = route.basename == "notification" and bool(route.kwarg_names) and persona != "officer_a"
+    if method in SAFE:
+        return {404} if not_own else {200}
+    if persona == "read_token":
+        return {403}
+    if action is None:
+        return {405}
+    if not_own:
+        return {404}
+    return ALLOWED_WRITE_OUTCOMES
+
+
 def _agency_writable(basename: str) -> bool:
     return any(name == basename for name, _ in AGENCY_OFFICERS_WRITE)
 
@@ -121,6 +157,14 @@ def test_the_walk_finds_the_routes_of_every_app():
 
     assert {"vendor-list", "offering-suspend", "onboarding-approve", "verificationrun-list", "change-list"} <= names
     assert {"auditevent-detail", "webhookdelivery-list", "schema", "docs", "redoc", "api-root"} <= names
+    assert {
+        "evidence-documents",
+        "usecase-import",
+        "report-pdf",
+        "attestation-verify",
+        "notification-read_all",
+    } <= names
+    assert {"agencycompliance-assessment", "agencycompliance-aibom", "modelversionaibom-aibom"} <= names
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

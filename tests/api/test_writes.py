@@ -185,10 +185,9 @@ def test_another_agencys_deployment_cannot_be_verified(world):
 
 
 def test_a_manifest_sync_is_sent_after_commit(world, django_capture_on_commit_callbacks, monkeypatch):
-    from config.celery import app
+    from compliance.tasks import manifest_sync_task as task
 
     sent = []
-    task = app.tasks["compliance.tasks.manifest_sync_task"]
     monkeypatch.setattr(task, "apply_async", lambda args: sent.append((task.name, args)))
     client = client_for("gsa", world)
 

@@ -235,3 +235,154 @@ def test_the_sweeper_finds_deliveries_whose_task_was_lost():
 
     assert webhook_deliveries_due() == [lost.pk]
     assert fresh.pk not in webhook_deliveries_due()
+
+
+# Events wired after phase 1: verification.failed and agreement.expiring; and the sweep of lost deliveries.
+
+
+def _running_run(agency):
+    from compliance.models import VerificationRun
+    from tests.factories import DeploymentFactory
+
+    deployment = DeploymentFactory(agency=agency)
+    return VerificationRun.objects.create(
+        deployment=deployment,
+        model_version=deployment.model_version,
+        status=VerificationRun.Status.RUNNING,
+        repo_id="test-org/model",
+        license_ok=False,
+    )
+
+
+@pytest.mark.django_db
+def test_a_failed_verification_is_sent_signed_to_the_agency_s_receiver(
+    receiver_factory, django_capture_on_commit_callbacks
+):
+    from compliance.verification import verification_finalize
+
+    receiver = receiver_factory()
+    agency, other = AgencyFactory(), AgencyFactory()
+    _subscribe(receiver.url, ["verification.failed"], agency=agency)
+    _subscribe(receiver.url, ["verification.failed"], agency=other)
+    run = _running_run(agency)
+
+    with django_capture_on_commit_callbacks():
+        finished = verification_finalize(run_id=run.pk)
+    delivery = WebhookDelivery.objects.get()
+    webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    assert finished.status == "failed"
+    assert (delivery.event_type, delivery.agency_id) == ("verification.failed", agency.pk)
+    [received] = receiver.received
+    assert received["valid"] is True
+    assert received["body"]["type"] == "verification.failed"
+    assert received["body"]["data"]["verification_run"]["id"] == run.pk
+    assert received["body"]["data"]["verification_run"]["status"] == "failed"
+
+
+@pytest.mark.django_db
+def test_a_passed_verification_sends_nothing(django_capture_on_commit_callbacks):
+    from compliance.verification import verification_finalize
+
+    agency = AgencyFactory()
+    _subscribe("http://127.0.0.1:9/hook", ["verification.failed"])
+    run = _running_run(agency)
+    run.license_ok = True
+    run.save()
+
+    with django_capture_on_commit_callbacks():
+        finished = verification_finalize(run_id=run.pk)
+
+    assert finished.status == "passed"
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_expiring_agreement_is_sent_once_per_threshold(receiver_factory, django_capture_on_commit_callbacks):
+    from compliance.alerts import alerts_scan
+    from tests.factories import AgreementFactory
+
+    receiver = receiver_factory()
+    _subscribe(receiver.url, ["agreement.expiring"])
+    today = timezone.localdate()
+    agreement = AgreementFactory(expires_on=today + dt.timedelta(days=20))
+
+    with django_capture_on_commit_callbacks():
+        alerts_scan(today=today)
+        alerts_scan(today=today)
+        alerts_scan(today=today + dt.timedelta(days=1))
+    after_two_scans = WebhookDelivery.objects.count()
+    with django_capture_on_commit_callbacks():
+        alerts_scan(today=today + dt.timedelta(days=14))  # 6 days left: the 7-day threshold
+    for delivery in WebhookDelivery.objects.order_by("pk"):
+        webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    assert after_two_scans == 1
+    assert [r["body"]["data"]["threshold_days"] for r in receiver.received] == [30, 7]
+    assert all(r["valid"] for r in receiver.received)
+    assert receiver.received[0]["body"]["data"]["agreement"]["id"] == agreement.pk
+
+
+@pytest.fixture
+def sent():
+    from celery.signals import before_task_publish
+
+    messages = []
+
+    def record(sender=None, body=None, headers=None, **kwargs):
+        messages.append((headers["task"], list(body[0])))
+
+    before_task_publish.connect(record, weak=False)
+    yield messages
+    before_task_publish.disconnect(record)
+
+
+@pytest.mark.django_db
+def test_the_sweep_resends_a_lost_delivery_once_per_threshold(sent, settings):
+    from compliance.models import JobDispatch
+    from compliance.webhooks import webhook_sweep
+    from tests.harness import publisher
+
+    memory = publisher("memory://")
+    subscription = _subscribe("http://127.0.0.1:9/hook", ["agreement.expiring"])
+    lost = WebhookDelivery.objects.create(subscription=subscription, event_type="agreement.expiring", payload={})
+    WebhookDelivery.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(minutes=10))
+    later = timezone.now() + dt.timedelta(seconds=settings.JOB_QUEUED_RESEND_SECONDS + 1)
+
+    first = webhook_sweep(app=memory)
+    second = webhook_sweep(app=memory)
+    third = webhook_sweep(now=later, app=memory)
+
+    assert (first, second, third) == ([lost.pk], [], [lost.pk])
+    assert sent == [("compliance.tasks.webhook_deliver_task", [lost.pk])] * 2
+    assert JobDispatch.objects.get(kind="webhook_delivery", object_id=lost.pk).sends == 2
+
+
+def test_the_webhook_sweep_is_in_the_beat_schedule():
+    from django.conf import settings
+
+    from compliance.tasks import webhook_sweep_task
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["webhook-sweep"]
+
+    assert schedule["task"] == webhook_sweep_task.name
+    assert schedule["schedule"] <= 600
+
+
+@pytest.mark.django_db
+def test_a_run_that_used_up_its_attempts_ends_in_error_and_is_sent(django_capture_on_commit_callbacks, settings):
+    from compliance.models import AuditEvent
+    from compliance.verification import verification_claim
+
+    agency = AgencyFactory()
+    _subscribe("http://127.0.0.1:9/hook", ["verification.failed"])
+    run = _running_run(agency)
+    type(run).objects.filter(pk=run.pk).update(status="queued", attempts=settings.VERIFY_MAX_ATTEMPTS)
+
+    with django_capture_on_commit_callbacks():
+        claimed = verification_claim(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert claimed is None and run.status == "error"
+    assert WebhookDelivery.objects.get().payload["data"]["verification_run"]["status"] == "error"
+    assert AuditEvent.objects.filter(action="verification.error", object_id=str(run.pk)).exists()
