@@ -126,7 +126,7 @@ def bare_urls(gsa):
     module = types.ModuleType("bench_urls")
     module.urlpatterns = [
         *project_urls.urlpatterns,
-        path("bare/artifacts/", bare(Artifact, lambda: Artifact.objects.order_by("model_version", "path"))),
+        path("bare/artifacts/", bare(Artifact, lambda: Artifact.objects.order_by("model_version_id", "path"))),
         path(
             "bare/onboardings/",
             bare(Onboarding, lambda: onboarding_list(user=gsa)),

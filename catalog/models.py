@@ -221,7 +221,8 @@ class Artifact(models.Model):
     is_lfs = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["model_version", "path"]
+        # By the unique (model_version, path) index, not the model version's own ordering (a join and a sort).
+        ordering = ["model_version_id", "path"]
         constraints = [
             models.UniqueConstraint(fields=["model_version", "path"], name="catalog_artifact_unique_path"),
             models.CheckConstraint(condition=Q(size__gte=0), name="catalog_artifact_size_not_negative"),
