@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, User
+from config.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -12,7 +13,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ReadOnlyAdmin):
     list_display = ["name", "abbreviation", "cgac_code", "is_cfo_act", "caio_name"]
     list_filter = ["is_cfo_act"]
     search_fields = ["name", "abbreviation", "cgac_code"]
@@ -29,7 +30,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Onboarding)
-class OnboardingAdmin(admin.ModelAdmin):
+class OnboardingAdmin(ReadOnlyAdmin):
     """Read-mostly: states change only through the workflow (portal or API), never by editing here."""
 
     list_display = ["agency", "offering", "state", "created_at"]
@@ -39,6 +40,6 @@ class OnboardingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
+class DeploymentAdmin(ReadOnlyAdmin):
     list_display = ["name", "agency", "model_version", "environment", "is_active"]
     list_filter = ["environment", "is_active"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from config.admin import ReadOnlyAdmin
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(ReadOnlyAdmin):
     search_fields = ["name"]
 
 
@@ -24,7 +25,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(ReadOnlyAdmin):
     list_display = ["name", "vendor", "kind", "status", "fedramp_level"]
     list_filter = ["kind", "status", "fedramp_level"]
     search_fields = ["name", "vendor__name"]
@@ -34,20 +35,20 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = ["title", "offering", "price_per_agency", "announced_on", "expires_on"]
     search_fields = ["title", "offering__name"]
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(ReadOnlyAdmin):
     list_display = ["repo_id", "revision", "pinned_sha", "declared_license", "release_date"]
     list_filter = ["declared_license"]
     search_fields = ["repo_id", "name"]
 
 
 @admin.register(Artifact)
-class ArtifactAdmin(admin.ModelAdmin):
+class ArtifactAdmin(ReadOnlyAdmin):
     list_display = ["path", "model_version", "size", "is_lfs"]
     search_fields = ["path", "model_version__repo_id"]
     list_select_related = ["model_version"]

@@ -1,46 +1,25 @@
 from django.contrib import admin
 
 from compliance.models import Alert, AlertPreference, AuditEvent, Notification, Report, Requirement, UseCase
+from config.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is read-only everywhere, the admin included."""
 
     list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_label", "action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Alerts are raised by the scan and the events only; the admin shows them."""
-
 
 @admin.register(Requirement)
-class RequirementAdmin(admin.ModelAdmin):
+class RequirementAdmin(ReadOnlyAdmin):
     """Requirements come from the data files (load_requirements); the admin only shows them."""
 
     list_display = ["code", "title", "applies_to", "deadline", "automatic_check", "is_active"]
     list_filter = ["catalog", "applies_to", "is_active"]
     search_fields = ["code", "title", "text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Alert)
@@ -64,24 +43,15 @@ class AlertPreferenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(admin.ModelAdmin):
+class UseCaseAdmin(ReadOnlyAdmin):
     list_display = ["use_case_id", "use_case_name", "agency", "development_stage", "is_high_impact"]
     list_filter = ["development_stage", "is_high_impact", "agency"]
     search_fields = ["use_case_id", "use_case_name"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Issued reports are attestations: read-only here, issued only through report_request."""
 
     list_display = ["pk", "agency", "framework", "status", "issued_at", "sha256", "superseded_by"]
     list_filter = ["status", "framework"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
