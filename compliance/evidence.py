@@ -20,7 +20,7 @@ from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Requir
 from compliance.validators import EvidenceFileValidator, content_type_of
 
 NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
-REVIEWERS_ONLY = "Only GSA officers and auditors review evidence."
+REVIEWERS_ONLY = "Only GSA officers review evidence; auditors read it and change nothing."
 WRONG_SUBJECT = "{code} applies to {scope}: give the matching use case or onboarding."
 
 
@@ -92,8 +92,8 @@ def evidence_record(
 
 
 def evidence_review(*, actor: User, evidence: Evidence) -> Evidence:
-    """Mark evidence as reviewed by a GSA officer or an auditor, now."""
-    if not (actor.is_gsa_officer or actor.is_auditor):
+    """Mark evidence as reviewed by a GSA officer, now (auditors read everything and change nothing)."""
+    if not actor.is_gsa_officer:
         raise PermissionRefused(REVIEWERS_ONLY)
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)

@@ -31,7 +31,7 @@ from config.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_
 
 EVIDENCE_SAVED = "The evidence for {code} was recorded."
 EVIDENCE_REVIEWED = "The evidence for {code} was marked reviewed."
-REVIEW_REFUSED = "Only GSA officers and auditors review evidence."
+REVIEW_REFUSED = "Only GSA officers review evidence."
 
 
 def _may_record(user, agency) -> bool:
@@ -54,7 +54,7 @@ class AgencyComplianceView(SignedInMixin, TemplateView):
             "results": assessment.results,
             "counts": [(label, counts.get(value, 0)) for value, label in Evidence._meta.get_field("status").choices],
             "can_record": _may_record(user, agency),
-            "can_review": user.is_gsa_officer or user.is_auditor,
+            "can_review": user.is_gsa_officer,
         }
 
 
@@ -143,11 +143,11 @@ class EvidenceRecordView(OfficerRequiredMixin, View):
 
 
 class EvidenceReviewView(SignedInMixin, View):
-    """POST: mark one evidence row reviewed (GSA officers and auditors, as compliance.services allows)."""
+    """POST: mark one evidence row reviewed (GSA officers)."""
 
     def post(self, request, pk):
         evidence = get_object_or_404(evidence_list(user=request.user), pk=pk)
-        if not (request.user.is_gsa_officer or request.user.is_auditor):
+        if not request.user.is_gsa_officer:
             raise PermissionDenied(REVIEW_REFUSED)
         evidence_review(actor=request.user, evidence=evidence)
         messages.success(request, EVIDENCE_REVIEWED.format(code=evidence.requirement.code))

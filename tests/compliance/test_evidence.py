@@ -12,7 +12,7 @@ from compliance.assessment import agency_assess
 from compliance.evidence import Waiver, evidence_document_add, evidence_record, evidence_review
 from compliance.models import AuditEvent, Evidence, Requirement
 from compliance.requirements import load_requirements
-from tests.factories import AgencyFactory, agency_officer, auditor, high_impact_use_case
+from tests.factories import AgencyFactory, agency_officer, auditor, gsa_officer, high_impact_use_case
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -41,7 +41,7 @@ class EvidenceRecordTests(TestCase):
 
     def test_recording_again_replaces_the_evidence_and_clears_its_review(self):
         first = evidence_record(actor=self.officer, requirement=self.strategy, agency=self.agency, status="not_met")
-        evidence_review(actor=auditor(), evidence=first)
+        evidence_review(actor=gsa_officer(), evidence=first)
 
         second = evidence_record(actor=self.officer, requirement=self.strategy, agency=self.agency, status="met")
 
@@ -49,14 +49,22 @@ class EvidenceRecordTests(TestCase):
         self.assertEqual(Evidence.objects.count(), 1)
         self.assertIsNone(second.reviewed_by)
 
-    def test_a_reviewer_and_date_are_recorded_by_an_auditor(self):
+    def test_a_reviewer_and_date_are_recorded_by_a_gsa_officer(self):
         evidence = evidence_record(actor=self.officer, requirement=self.strategy, agency=self.agency, status="met")
-        reviewer = auditor()
+        reviewer = gsa_officer()
 
         evidence = evidence_review(actor=reviewer, evidence=evidence)
 
         self.assertEqual(evidence.reviewed_by, reviewer)
         self.assertIsNotNone(evidence.reviewed_at)
+
+    def test_an_auditor_reads_evidence_but_cannot_review_it(self):
+        evidence = evidence_record(actor=self.officer, requirement=self.strategy, agency=self.agency, status="met")
+
+        with self.assertRaises(PermissionRefused):
+            evidence_review(actor=auditor(), evidence=evidence)
+        evidence.refresh_from_db()
+        self.assertIsNone(evidence.reviewed_by)
 
     def test_an_agency_officer_cannot_review(self):
         evidence = evidence_record(actor=self.officer, requirement=self.strategy, agency=self.agency, status="met")

@@ -1,8 +1,8 @@
 """The compliance pages (status, evidence, waivers, use case inventory, reports) and notifications, per persona.
 
 Same rules as every portal page: agency officers only their own agency (another agency answers 404),
-auditors read everything and change nothing (403) except marking evidence reviewed, which
-compliance.services grants them; GSA officers everything.
+auditors read everything and change nothing (403), marking evidence reviewed included; GSA officers
+everything.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ POSTS = {
     "review evidence A": (
         lambda w, r: reverse("compliance:evidence-review", args=[r.evidence_a.pk]),
         lambda w, r: {},
-        "login 403 404 302 302",
+        "login 403 404 403 302",
     ),
     "request A's report": (
         lambda w, r: reverse("compliance:report-request"),
@@ -262,10 +262,10 @@ def test_a_pdf_whose_content_is_not_a_pdf_is_refused_next_to_the_file_field(worl
     assert "is not a .pdf file" in response.content.decode().split('id="id_file-error">')[1]
 
 
-def test_an_auditor_marks_evidence_reviewed_and_a_new_recording_clears_the_review(world, records, as_user):
-    as_user(world.auditor).post(reverse("compliance:evidence-review", args=[records.evidence_a.pk]))
+def test_a_gsa_officer_marks_evidence_reviewed_and_a_new_recording_clears_the_review(world, records, as_user):
+    as_user(world.gsa).post(reverse("compliance:evidence-review", args=[records.evidence_a.pk]))
     records.evidence_a.refresh_from_db()
-    assert records.evidence_a.reviewed_by == world.auditor
+    assert records.evidence_a.reviewed_by == world.gsa
 
     as_user(world.officer_a).post(
         reverse("compliance:evidence-record", args=[world.agency_a.pk, records.requirement.code]),
