@@ -73,7 +73,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def _require_agency_access(actor: User, agency_id: int) -> None:
+def require_agency_access(actor: User, agency_id: int) -> None:
     if actor.is_gsa_officer:
         return
     if not actor.is_agency_officer:
@@ -116,7 +116,7 @@ def onboarding_request(
     submit: bool = True,
 ) -> Onboarding:
     """Record an agency's request for an offering, submitted for GSA review unless kept as a draft."""
-    _require_agency_access(actor, agency.pk)
+    require_agency_access(actor, agency.pk)
     if offering.status != Offering.Status.APPROVED:
         raise ServiceError(
             OFFERING_NOT_AVAILABLE.format(offering=offering, status=offering.get_status_display().lower()),
@@ -154,7 +154,7 @@ def onboarding_request(
 
 def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **facts) -> Onboarding:
     """Record the M-25-22 contract facts of an onboarding (agency officers of its agency, or GSA)."""
-    _require_agency_access(actor, onboarding.agency_id)
+    require_agency_access(actor, onboarding.agency_id)
     allowed = {"contract_number", "no_training_on_agency_data", "data_portability", "ato_granted_on", "ato_expires_on"}
     unknown = set(facts) - allowed
     if unknown:
@@ -350,16 +350,7 @@ def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) ->
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:
     """Register or edit an agency-hosted deployment of an open-weight model version."""
-    _require_agency_access(actor, deployment.agency_id)
+    require_agency_access(actor, deployment.agency_id)
     if deployment.created_by_id is None:
         deployment.created_by = actor
     return audited_save(actor=actor, instance=deployment)
-
-
-def agency_save(*, actor: User, agency: Agency) -> Agency:
-    """Create or edit an agency (GSA officers), or its Chief AI Officer details (its own officers too)."""
-    if agency.pk is None and not getattr(actor, "is_gsa_officer", False):
-        raise PermissionRefused("Only GSA officers add agencies.")
-    if agency.pk is not None:
-        _require_agency_access(actor, agency.pk)
-    return audited_save(actor=actor, instance=agency)

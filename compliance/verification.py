@@ -19,6 +19,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from agencies.models import Deployment
+from agencies.services import require_agency_access
 from compliance.audit import audit_record, snapshot
 from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
 from compliance.hashing import FolderRefused, confine, scan
@@ -36,8 +37,12 @@ PROGRESS_WRITE_SECONDS = 1.0
 def verification_start(
     *, deployment: Deployment, requested_by, trigger: str = VerificationRun.Trigger.MANUAL
 ) -> VerificationRun:
-    """Queue a checksum and license verification of one agency-hosted deployment."""
+    """Queue a checksum and license verification of one agency-hosted deployment.
 
+    GSA officers and the deployment's own agency officers may ask; `requested_by=None` is the scheduler.
+    """
+    if requested_by is not None:
+        require_agency_access(requested_by, deployment.agency_id)
     with transaction.atomic():
         run = VerificationRun.objects.create(
             deployment=deployment,

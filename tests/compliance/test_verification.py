@@ -208,3 +208,17 @@ def test_progress_is_written_while_hashing(deployment, monkeypatch):
 
     assert writes and writes[-1][0] == writes[-1][1] > 0
     assert all(done <= total for done, total in writes)
+
+
+@pytest.mark.parametrize("who", ["officer of another agency", "auditor"])
+def test_only_gsa_and_the_deployments_own_officers_may_start_a_verification(who):
+    from agencies.services import PermissionRefused
+    from tests.factories import AgencyFactory, agency_officer, auditor
+
+    deployment = DeploymentFactory()
+    actor = agency_officer(AgencyFactory()) if who != "auditor" else auditor()
+
+    with pytest.raises(PermissionRefused):
+        verification_start(deployment=deployment, requested_by=actor)
+
+    assert not VerificationRun.objects.filter(deployment=deployment).exists()
