@@ -10,12 +10,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 
 from compliance.hashing import ModelFolder, Scan, hash_file
 from compliance.hub import LicenseInfo, ManifestFile
+from compliance.scanning import NOT_APPLICABLE, scan_file
 
 OK, MISMATCH, MISSING, UNEXPECTED, REFUSED = "ok", "mismatch", "missing", "unexpected", "refused"
 
@@ -31,10 +32,17 @@ class FileOutcome:
     algorithm: str = ""
     size: int | None = None
     detail: str = ""
+    format: str = ""
+    scan: str = ""
+    scan_detail: str = ""
 
     def as_json(self) -> dict:
+        """The `files[]` entry of verify_model --json; a file not scanned (absent, refused) is not-applicable."""
         data = asdict(self)
-        data.pop("detail")
+        for key in ("detail", "scan", "scan_detail"):
+            data.pop(key)
+        data["format"] = self.format or None
+        data["scan"] = {"verdict": self.scan or NOT_APPLICABLE, "detail": self.scan_detail or None}
         return data
 
 
@@ -179,6 +187,23 @@ def _guarded(func, entry: ManifestFile) -> FileOutcome:
         )
 
 
+SCANNED_STATUSES = (OK, MISMATCH, UNEXPECTED)
+
+
+def scan_outcomes(folder: ModelFolder, scan: Scan, outcomes: list[FileOutcome]) -> list[FileOutcome]:
+    """Each present file's format and scan verdict (compliance.scanning reads headers, never loads a file)."""
+    if not settings.VERIFY_SCAN_FILES:
+        return outcomes
+    scanned = []
+    for outcome in outcomes:
+        local = scan.files.get(outcome.path)
+        if outcome.status in SCANNED_STATUSES and local is not None:
+            found = scan_file(folder.root, local.source, path=outcome.path)
+            outcome = replace(outcome, format=found.format, scan=found.verdict, scan_detail=found.detail)
+        scanned.append(outcome)
+    return scanned
+
+
 @dataclass
 class FolderReport:
     outcomes: list[FileOutcome]
@@ -217,5 +242,6 @@ def verify_folder(
     outcomes, to_hash = compare(scan, manifest)
     progress = Progress(sum(e.size for e in to_hash), len(to_hash))
     outcomes += hash_all(folder, scan, to_hash, workers=workers, progress=progress, on_tick=on_tick)
+    outcomes = scan_outcomes(folder, scan, outcomes)
     outcomes.sort(key=lambda o: o.path)
     return FolderReport(outcomes=outcomes, seconds=time.monotonic() - started, bytes_hashed=progress.bytes_done)

@@ -215,6 +215,11 @@ VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
 VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
 # Disk bandwidth one verification may use, all its threads together (0: unlimited).
 VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
+# Scan each file for its format and for unsafe pickles (headers only, never loaded); off only to benchmark.
+VERIFY_SCAN_FILES = env_bool("VERIFY_SCAN_FILES", True)
+# The registry's OpenSSF model-signing key (an elliptic-curve PEM private key file) for signing what it
+# verified; with DEBUG and no key, a development key is generated under var/.
+MODEL_SIGNING_KEY = env_str("MODEL_SIGNING_KEY", "")
 CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
     "task": "compliance.tasks.manifest_resync_all_task",
     "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,

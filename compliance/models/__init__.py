@@ -8,7 +8,8 @@ from compliance.models.reliability import JobDispatch
 from compliance.models.reports import Report
 from compliance.models.requirements import Evidence, EvidenceDocument, EvidenceStatus, Requirement, RequirementCatalog
 from compliance.models.security import SignInThrottle
-from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
+from compliance.models.supply_chain import ScanException, SignatureTrust
+from compliance.models.verification import ManifestDrift, ScanVerdict, VerificationFileResult, VerificationRun
 from compliance.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -27,7 +28,10 @@ __all__ = [
     "Report",
     "Requirement",
     "RequirementCatalog",
+    "ScanException",
+    "ScanVerdict",
     "SignInThrottle",
+    "SignatureTrust",
     "UseCase",
     "VerificationFileResult",
     "VerificationGroup",

@@ -25,6 +25,11 @@ class HubManifest(models.Model):
     gated = models.CharField(max_length=10, blank=True, help_text="'auto', 'manual' or empty when not gated.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.HUB)
     synced_at = models.DateTimeField()
+    file_security = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The Hub's own scan per path (securityFileStatus); null when the Hub did not say.",
+    )
 
     class Meta:
         constraints = [

@@ -59,6 +59,19 @@ class VerificationRun(models.Model):
     count_mismatch = models.PositiveIntegerField(default=0)
     count_missing = models.PositiveIntegerField(default=0)
     count_unexpected = models.PositiveIntegerField(default=0)
+    count_unsafe = models.PositiveIntegerField(default=0, help_text="Files our scan found unsafe.")
+    policy_ok = models.BooleanField(
+        null=True, help_text="No unsafe file and no pickle weights beside safetensors, or a GSA exception covers them."
+    )
+    policy_exception = models.ForeignKey(
+        "compliance.ScanException", null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
+    custom_code = models.JSONField(default=dict, blank=True, help_text="auto_map, Python files, chat templates.")
+    signature_present = models.BooleanField(default=False)
+    signature_verified = models.BooleanField(null=True, help_text="None: no signature, or nothing to check it with.")
+    signature_signer = models.CharField(max_length=300, blank=True)
+    signature_detail = models.CharField(max_length=1000, blank=True)
+    registry_signature = models.TextField(blank=True, help_text="The registry's OMS signature of what it verified.")
     error_message = models.TextField(blank=True)
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the worker; a stale running run may be reclaimed."
@@ -79,6 +92,10 @@ class VerificationRun(models.Model):
                 condition=~Q(status="passed")
                 | Q(license_ok__isnull=False, license_ok=True, count_mismatch=0, count_missing=0, count_unexpected=0),
                 name="compliance_verificationrun_passed_means_all_ok",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="passed") | (~Q(policy_ok=False) & ~Q(signature_verified=False)),
+                name="compliance_verificationrun_passed_means_policy_and_signature_ok",
             ),
         ]
 
@@ -102,6 +119,13 @@ class VerificationRun(models.Model):
         return None
 
 
+class ScanVerdict(models.TextChoices):
+    SAFE = "safe", "Safe"
+    UNSAFE = "unsafe", "Unsafe"
+    UNKNOWN = "unknown", "Unknown (could not be parsed)"
+    NOT_APPLICABLE = "not-applicable", "Not applicable"
+
+
 class VerificationFileResult(models.Model):
     """The outcome for one file of a verification run."""
 
@@ -120,6 +144,10 @@ class VerificationFileResult(models.Model):
     actual = models.CharField(max_length=64, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    format = models.CharField(max_length=20, blank=True, help_text="Decided from the content (compliance.scanning).")
+    scan_verdict = models.CharField(max_length=15, choices=ScanVerdict.choices, blank=True)
+    scan_detail = models.CharField(max_length=1000, blank=True)
+    policy = models.CharField(max_length=300, blank=True, help_text="Why the default policy refuses this file.")
 
     class Meta:
         ordering = ["run", "path"]

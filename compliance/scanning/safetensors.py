@@ -71,9 +71,7 @@ def check_header(stream: BinaryIO, size: int) -> int:
     if not isinstance(header, dict):
         raise Malformed("the header is not a JSON object")
     metadata = header.pop("__metadata__", None)
-    if metadata is not None and not (
-        isinstance(metadata, dict) and all(isinstance(v, str) for v in metadata.values())
-    ):
+    if metadata is not None and not (isinstance(metadata, dict) and all(isinstance(v, str) for v in metadata.values())):
         raise Malformed("__metadata__ must map strings to strings")
     return _check_tensors(header, data_bytes=size - 8 - length)
 
@@ -94,7 +92,9 @@ def _check_tensors(header: dict, *, data_bytes: int) -> int:
         if not 0 <= begin <= end:
             raise Malformed(f"tensor {name!r} has offsets [{begin}, {end}] out of order", lies=True)
         if end > data_bytes:
-            raise Malformed(f"tensor {name!r} ends at byte {end}, past the {data_bytes} data bytes of the file", lies=True)
+            raise Malformed(
+                f"tensor {name!r} ends at byte {end}, past the {data_bytes} data bytes of the file", lies=True
+            )
         bits = math.prod(shape) * DTYPE_BITS[dtype]
         if (bits + 7) // 8 != end - begin:
             need = (bits + 7) // 8

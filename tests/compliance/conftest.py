@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.compliance.model_files import safetensors_of_size
 from tests.standin_hub import StandinHub
 
 
@@ -49,11 +50,11 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> Path:
 
 @pytest.fixture
 def small_model() -> dict[str, bytes]:
-    """A few KB standing in for a model: two LFS weight shards and three small git files."""
+    """A few KB standing in for a model: two LFS weight shards (valid safetensors) and three small git files."""
     return {
         "config.json": b'{"architectures": ["LlamaForCausalLM"], "hidden_size": 64}\n',
         "tokenizer.json": os.urandom(3000),
-        "model-00001-of-00002.safetensors": os.urandom(8192),
-        "model-00002-of-00002.safetensors": os.urandom(5000),
+        "model-00001-of-00002.safetensors": safetensors_of_size(8192),
+        "model-00002-of-00002.safetensors": safetensors_of_size(5000),
         "original/params.json": b'{"dim": 64}\n',
     }

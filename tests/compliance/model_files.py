@@ -123,3 +123,14 @@ def numpy_object_array() -> bytes:
 
 def numpy_plain_array() -> bytes:
     return npy("<f4", (2, 2), bytes(16))
+
+
+def safetensors_of_size(size: int, *, fill: bytes | None = None) -> bytes:
+    """A valid safetensors file of exactly `size` bytes: one U8 tensor after a padded header (random data by default)."""
+    for data_bytes in range(size - 8 - 64, 0, -1):
+        header = json.dumps({"w": {"dtype": "U8", "shape": [data_bytes], "data_offsets": [0, data_bytes]}}).encode()
+        padding = size - 8 - data_bytes - len(header)
+        if 0 <= padding < 64:
+            data = fill[:data_bytes] if fill else os.urandom(data_bytes)
+            return struct.pack("<Q", len(header) + padding) + header + b" " * padding + data
+    raise ValueError(f"no safetensors file of {size} bytes")

@@ -48,11 +48,18 @@ def test_every_file_matching_exits_0_with_the_documented_json(published, capsys)
     )
 
     assert code == 0
-    assert set(result) == {"repo_id", "revision", "license", "files", "summary"}
+    assert set(result) == {"repo_id", "revision", "license", "files", "summary", "signature"}
     assert result["license"] == {"expected": "llama3.1", "found": "llama3.1", "ok": True}
-    assert result["summary"] == {"ok": 5, "mismatch": 0, "missing": 0, "unexpected": 0}
+    assert result["summary"] == {"ok": 5, "mismatch": 0, "missing": 0, "unexpected": 0, "unsafe": 0}
+    assert result["signature"] == {
+        "present": False,
+        "verified": None,
+        "signer": None,
+        "detail": "the repo ships no model.sig",
+    }
     shard = next(f for f in result["files"] if f["path"] == "model-00001-of-00002.safetensors")
-    assert set(shard) == {"path", "status", "expected", "actual", "algorithm", "size"}
+    assert set(shard) == {"path", "status", "expected", "actual", "algorithm", "size", "format", "scan"}
+    assert shard["format"] == "safetensors" and shard["scan"]["verdict"] == "safe"
     assert shard["algorithm"] == "sha256" and shard["actual"] == shard["expected"] and shard["size"] == 8192
     assert next(f for f in result["files"] if f["path"] == "config.json")["algorithm"] == "git-sha1"
 
@@ -68,7 +75,7 @@ def test_one_byte_flipped_in_a_same_size_file_is_a_mismatch(published, small_mod
     assert code == 1
     bad = next(f for f in result["files"] if f["path"] == shard.name)
     assert bad["status"] == "mismatch" and bad["actual"] == hashlib.sha256(bytes(data)).hexdigest()
-    assert result["summary"] == {"ok": 4, "mismatch": 1, "missing": 0, "unexpected": 0}
+    assert result["summary"] == {"ok": 4, "mismatch": 1, "missing": 0, "unexpected": 0, "unsafe": 0}
 
 
 def test_a_missing_an_unexpected_and_a_truncated_file(published, capsys):
@@ -84,7 +91,8 @@ def test_a_missing_an_unexpected_and_a_truncated_file(published, capsys):
     assert statuses["tokenizer.json"] == "missing"
     assert statuses["notes.txt"] == "unexpected"
     assert statuses[shard.name] == "mismatch"
-    assert result["summary"] == {"ok": 3, "mismatch": 1, "missing": 1, "unexpected": 1}
+    # The truncated shard's header now points past its end: the scan says so, whatever the cause.
+    assert result["summary"] == {"ok": 3, "mismatch": 1, "missing": 1, "unexpected": 1, "unsafe": 1}
 
 
 def test_a_license_mismatch_exits_1_even_when_files_match(published, capsys):
@@ -154,7 +162,7 @@ def test_a_symlink_escaping_the_root_and_a_fifo_are_reported_not_read(published,
     assert code == 1
     assert by_path["config.json"]["status"] == "refused" and by_path["config.json"]["actual"] == ""
     assert by_path["pipe.bin"]["status"] == "refused"
-    assert result["summary"] == {"ok": 4, "mismatch": 1, "missing": 0, "unexpected": 1}
+    assert result["summary"] == {"ok": 4, "mismatch": 1, "missing": 0, "unexpected": 1, "unsafe": 0}
 
 
 def test_an_offline_manifest_needs_no_hub(published, hub, tmp_path, capsys):
