@@ -7,8 +7,12 @@ verification's files become a policy verdict and a signature verdict.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 from dataclasses import dataclass, replace
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,8 +20,8 @@ from agencies.services import PermissionRefused, ServiceError
 from catalog.models import ModelVersion
 from compliance.audit import audit_record, snapshot
 from compliance.engine import FileOutcome
-from compliance.hashing import ModelFolder, Scan, open_beneath
-from compliance.models import ScanException
+from compliance.hashing import FolderRefused, ModelFolder, Scan, confine, open_beneath, scan
+from compliance.models import ScanException, VerificationFileResult, VerificationRun
 from compliance.models import SignatureTrust as SignatureTrustRow
 from compliance.scanning import code_report, read_small
 from compliance.scanning.code import CodeReport
@@ -27,9 +31,12 @@ from compliance.signatures import (
     SIGNATURE_PATH,
     SignatureResult,
     SignatureTrust,
+    registry_sign,
     signature_check,
     signed_paths,
 )
+
+logger = logging.getLogger(__name__)
 
 ONLY_GSA = "Only GSA officers may record or revoke an exception to the scanning policy."
 ONLY_GSA_TRUST = "Only GSA officers may set who signs a model version."
@@ -109,6 +116,7 @@ class SupplyChainReport:
     signature: SignatureResult
     code: CodeReport
     exception: ScanException | None = None
+    digests: dict[str, str] | None = None
 
     @property
     def unsafe(self) -> int:
@@ -122,15 +130,17 @@ def supply_chain_assess(
     outcomes: list[FileOutcome],
     exception: ScanException | None,
     trust: SignatureTrust | None,
+    digests: dict[str, str] | None = None,
 ) -> SupplyChainReport:
     """Apply the policy to scanned outcomes, report custom code, and check a publisher signature if there is one."""
     violations = policy_violations((o.path, o.format, o.scan, o.scan_detail) for o in outcomes if o.format)
     policy = PolicyResult(violations=violations, excepted=bool(violations) and exception is not None)
     local = list(listing.files)
     code = code_report(local, lambda path, limit: read_small(folder.root, listing.files[path].source, limit))
-    signature = publisher_signature(folder=folder, listing=listing, outcomes=outcomes, trust=trust)
+    signature = publisher_signature(folder=folder, listing=listing, outcomes=outcomes, trust=trust, digests=digests)
     annotated = [_annotate(o, policy, code, exception) for o in outcomes]
-    return SupplyChainReport(annotated, policy, signature, code, exception if policy.excepted else None)
+    excepted = exception if policy.excepted else None
+    return SupplyChainReport(annotated, policy, signature, code, excepted, digests)
 
 
 def _annotate(outcome: FileOutcome, policy: PolicyResult, code: CodeReport, exception) -> FileOutcome:
@@ -152,7 +162,12 @@ def _annotate(outcome: FileOutcome, policy: PolicyResult, code: CodeReport, exce
 
 
 def publisher_signature(
-    *, folder: ModelFolder, listing: Scan, outcomes: list[FileOutcome], trust: SignatureTrust | None
+    *,
+    folder: ModelFolder,
+    listing: Scan,
+    outcomes: list[FileOutcome],
+    trust: SignatureTrust | None,
+    digests: dict[str, str] | None = None,
 ) -> SignatureResult:
     """Check the repo's model.sig, reusing the SHA-256 digests hashing computed (only small files are read again)."""
     local = listing.files.get(SIGNATURE_PATH)
@@ -161,7 +176,8 @@ def publisher_signature(
     bundle = read_small(folder.root, local.source, MAX_SIGNATURE_BYTES + 1)
     if bundle is None or len(bundle) > MAX_SIGNATURE_BYTES:
         return SignatureResult(True, False, "", "model.sig cannot be read or is too large")
-    return signature_check(bundle=bundle, trust=trust, digests=folder_sha256(folder, listing, outcomes))
+    digests = digests if digests is not None else folder_sha256(folder, listing, outcomes)
+    return signature_check(bundle=bundle, trust=trust, digests=digests)
 
 
 def folder_sha256(folder: ModelFolder, listing: Scan, outcomes: list[FileOutcome]) -> dict[str, str]:
@@ -174,9 +190,6 @@ def folder_sha256(folder: ModelFolder, listing: Scan, outcomes: list[FileOutcome
 
 
 def _sha256_below(folder: ModelFolder, source: str) -> str:
-    import hashlib
-    import os
-
     fd = open_beneath(folder.root, source)
     try:
         os.set_blocking(fd, True)
@@ -187,3 +200,91 @@ def _sha256_below(folder: ModelFolder, source: str) -> str:
         return hasher.hexdigest()
     finally:
         os.close(fd)
+
+
+# -- verification runs ----------------------------------------------------------------------------
+
+
+def run_supply_chain_assess(*, run_id: int) -> SupplyChainReport | None:
+    """The supply-chain verdicts of a running verification, from its stored per-file results and its folder.
+
+    Runs outside any transaction (it reads the folder's small files). None when the run is not running.
+    """
+    run = VerificationRun.objects.select_related("model_version").filter(pk=run_id, status="running").first()
+    if run is None:
+        return None
+    outcomes = [
+        FileOutcome(
+            r.path,
+            r.status,
+            r.expected,
+            r.actual,
+            r.algorithm,
+            r.size,
+            r.detail,
+            r.format,
+            r.scan_verdict,
+            r.scan_detail,
+        )
+        for r in run.file_results.all()
+    ]
+    exception = scan_exception_active(model_version=run.model_version, commit=run.manifest_commit)
+    try:
+        folder = confine(run.storage_path, repo_id=run.repo_id, commit=run.manifest_commit)
+        listing = scan(folder)
+        digests = folder_sha256(folder, listing, outcomes)
+    except (FolderRefused, OSError) as error:
+        violations = policy_violations((o.path, o.format, o.scan, o.scan_detail) for o in outcomes if o.format)
+        policy = PolicyResult(violations=violations, excepted=bool(violations) and exception is not None)
+        unread = SignatureResult(False, None, "", f"the folder could not be read again to look for model.sig: {error}")
+        return SupplyChainReport(outcomes, policy, unread, CodeReport(), exception if policy.excepted else None)
+    trust = signature_trust_for(run.model_version)
+    return supply_chain_assess(
+        folder=folder, listing=listing, outcomes=outcomes, exception=exception, trust=trust, digests=digests
+    )
+
+
+def run_supply_chain_store(*, run: VerificationRun, chain: SupplyChainReport | None) -> None:
+    """Inside the transaction that ends the run: its supply-chain fields and each refused file's reason."""
+    if chain is None:
+        return
+    run.count_unsafe = chain.unsafe
+    run.policy_ok = chain.policy.passed
+    run.policy_exception = chain.exception
+    run.custom_code = chain.code.as_json()
+    run.signature_present = chain.signature.present
+    run.signature_verified = chain.signature.verified
+    run.signature_signer = chain.signature.signer[:300]
+    run.signature_detail = chain.signature.detail[:1000]
+    for outcome in chain.outcomes:
+        reason = chain.policy.violations.get(outcome.path, "")
+        VerificationFileResult.objects.filter(run=run, path=outcome.path).exclude(
+            policy=reason, scan_detail=outcome.scan_detail[:1000]
+        ).update(policy=reason[:300], scan_detail=outcome.scan_detail[:1000])
+
+
+def registry_sign_run(*, run: VerificationRun, chain: SupplyChainReport) -> None:
+    """Sign what a passed run verified with the registry's key, store the signature on the run; audited.
+
+    Without a configured key (and outside DEBUG) the run stays unsigned and a warning is logged: a
+    verification is not failed for the registry's own missing configuration.
+    """
+    if not chain.digests:
+        return
+    try:
+        bundle = registry_sign(model_name=run.repo_id.rsplit("/", 1)[-1], digests=chain.digests)
+    except (ImproperlyConfigured, OSError, ValueError) as error:
+        logger.warning("Verification run %s passed but was not signed: %s", run.pk, error)
+        return
+    with transaction.atomic():
+        VerificationRun.objects.filter(pk=run.pk).update(registry_signature=bundle)
+        audit_record(
+            actor=None,
+            action="verification.signed",
+            obj=run,
+            after={
+                "files": len(signed_paths(chain.digests)),
+                "bundle_sha256": hashlib.sha256(bundle.encode()).hexdigest(),
+            },
+        )
+    run.registry_signature = bundle

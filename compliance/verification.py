@@ -21,12 +21,13 @@ from django.utils import timezone
 from agencies.models import Deployment
 from agencies.services import require_agency_access
 from compliance.audit import audit_record, snapshot
-from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
+from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check, scan_outcomes
 from compliance.hashing import FolderRefused, confine, scan
 from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.reliability import job_send_on_commit
+from compliance.supply_chain import registry_sign_run, run_supply_chain_assess, run_supply_chain_store
 from compliance.webhooks import webhook_event_emit
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def verification_execute(
     except (HubError, ManifestError, FolderRefused, OSError) as error:
         return _finish_with_error(run, str(error))
     outcomes, to_hash = compare(listing, model.files)
+    outcomes = scan_outcomes(folder, listing, outcomes)
     bytes_total = sum(e.size for e in to_hash)
     VerificationRun.objects.filter(pk=run.pk).update(
         manifest_commit=model.commit,
@@ -137,7 +139,9 @@ def verification_execute(
         return VerificationRun.objects.get(pk=run.pk)
     writer = ProgressWriter(run.pk)
     try:
-        outcomes += hash_all(folder, listing, to_hash, workers=workers, on_tick=writer.tick)
+        outcomes += scan_outcomes(
+            folder, listing, hash_all(folder, listing, to_hash, workers=workers, on_tick=writer.tick)
+        )
     except SoftTimeLimitExceeded:
         return _finish_with_error(run, "The verification exceeded its time limit.")
     _save_outcomes(run.pk, outcomes)
@@ -199,6 +203,9 @@ def _save_outcomes(run_id: int, outcomes: list[FileOutcome]) -> None:
                 actual=o.actual,
                 size=o.size,
                 detail=o.detail[:300],
+                format=o.format,
+                scan_verdict=o.scan,
+                scan_detail=o.scan_detail[:1000],
             )
             for o in outcomes
         ],
@@ -251,7 +258,8 @@ def verification_hash_group(*, run_id: int, index: int, workers: int | None = No
         missing = [e for e in entries if e.path not in listing.files]
         present = [e for e in entries if e.path in listing.files]
         outcomes = [FileOutcome(e.path, REFUSED, e.digest, "", e.algorithm, None, "vanished") for e in missing]
-        outcomes += hash_all(folder, listing, present, workers=workers, on_tick=ProgressWriter(run_id).tick)
+        hashed = hash_all(folder, listing, present, workers=workers, on_tick=ProgressWriter(run_id).tick)
+        outcomes += scan_outcomes(folder, listing, hashed)
     except (FolderRefused, OSError) as error:
         return _finish_with_error(run, str(error))
     except SoftTimeLimitExceeded:
@@ -267,7 +275,14 @@ def verification_hash_group(*, run_id: int, index: int, workers: int | None = No
 
 
 def verification_finalize(*, run_id: int) -> VerificationRun:
-    """Count the per-file results and end the run passed or failed; only the first caller moves it."""
+    """Count the per-file results and end the run passed or failed; only the first caller moves it.
+
+    1. Outside any transaction: apply the scanning policy, report custom code and check a publisher's
+       model.sig (compliance.supply_chain reads the folder's small files, never the weights again).
+    2. In one transaction: count, store the supply-chain verdicts, end the run, write the audit event.
+    3. After a pass, the registry signs what it verified (its own OMS signature).
+    """
+    chain = run_supply_chain_assess(run_id=run_id)
     counts = dict.fromkeys(VerificationFileResult.Status.values, 0)
     results = VerificationFileResult.objects.filter(run_id=run_id)
     for status in counts:
@@ -280,7 +295,9 @@ def verification_finalize(*, run_id: int) -> VerificationRun:
         run = VerificationRun.objects.select_for_update().get(pk=run_id)
         if run.status != Status.RUNNING:
             return run
+        run_supply_chain_store(run=run, chain=chain)
         all_ok = mismatch == 0 and counts["missing"] == 0 and unexpected == 0 and run.license_ok is True
+        all_ok = all_ok and run.policy_ok is not False and run.signature_verified is not False
         run.status = Status.PASSED if all_ok else Status.FAILED
         run.count_ok, run.count_mismatch = counts["ok"], mismatch
         run.count_missing, run.count_unexpected = counts["missing"], unexpected
@@ -289,6 +306,8 @@ def verification_finalize(*, run_id: int) -> VerificationRun:
         run.finished_at = timezone.now()
         run.save()
         _audit_finished(run)
+    if run.status == Status.PASSED and chain is not None:
+        registry_sign_run(run=run, chain=chain)
     return run
 
 
@@ -321,6 +340,9 @@ def _audit_finished(run: VerificationRun) -> None:
             "mismatch": run.count_mismatch,
             "missing": run.count_missing,
             "unexpected": run.count_unexpected,
+            "unsafe": run.count_unsafe,
+            "policy_ok": run.policy_ok,
+            "signature_verified": run.signature_verified,
             "bytes_done": run.bytes_done,
             "error": run.error_message,
         },

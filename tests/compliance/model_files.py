@@ -126,7 +126,7 @@ def numpy_plain_array() -> bytes:
 
 
 def safetensors_of_size(size: int, *, fill: bytes | None = None) -> bytes:
-    """A valid safetensors file of exactly `size` bytes: one U8 tensor after a padded header (random data by default)."""
+    """A valid safetensors file of exactly `size` bytes: one U8 tensor after a padded header (random data)."""
     for data_bytes in range(size - 8 - 64, 0, -1):
         header = json.dumps({"w": {"dtype": "U8", "shape": [data_bytes], "data_offsets": [0, data_bytes]}}).encode()
         padding = size - 8 - data_bytes - len(header)
