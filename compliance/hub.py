@@ -268,6 +268,37 @@ class HubClient:
             disabled=bool(info.disabled),
         )
 
+    def file_security(self, repo_id: str, *, commit: str) -> dict[str, dict]:
+        """The Hub's own scan of each file at a commit (`securityFileStatus` of the expanded tree listing).
+
+        Only files the Hub reports on appear; each maps to its status, whether its antivirus found
+        a virus, and the highest safety level and dangerous imports of its pickle import scan.
+        """
+        validate_repo_id(repo_id)
+        validate_revision(commit)
+        entries = self._with_retries(
+            lambda: list(self.api.list_repo_tree(repo_id, revision=commit, recursive=True, expand=True)),
+            repo_id,
+            commit,
+        )
+        statuses = {}
+        for entry in entries:
+            security = getattr(entry, "security", None)
+            if security is None:
+                continue
+            pickle_scan = security.pickle_import_scan or {}
+            statuses[entry.path] = {
+                "status": str(security.status),
+                "virus_found": (security.av_scan or {}).get("virusFound"),
+                "pickle": pickle_scan.get("highestSafetyLevel"),
+                "dangerous_imports": sorted(
+                    f"{i.get('module')}.{i.get('name')}"
+                    for i in pickle_scan.get("imports") or []
+                    if i.get("safety") == "dangerous"
+                ),
+            }
+        return statuses
+
     def _with_retries(self, call, repo_id: str, revision: str):
         attempt = 0
         while True:

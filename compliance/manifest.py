@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from compliance.hub import (
     COMMIT_RE,
     SHA256_RE,
     HubClient,
+    HubError,
     HubModel,
     LicenseInfo,
     ManifestFile,
@@ -27,6 +29,7 @@ from compliance.hub import (
 )
 from compliance.models import HubManifest, ManifestDrift
 
+logger = logging.getLogger(__name__)
 SCHEMA_ID = "onegov-registry/manifest/v1"
 SHA1_RE = COMMIT_RE
 
@@ -89,13 +92,23 @@ def manifest_sync(*, model_version: ModelVersion, actor: Any = None, client: Hub
     head = None
     if pinned and model_version.revision != pinned:
         head = client.model(repo_id, revision=model_version.revision)
+    security = _hub_file_security(client, repo_id, at_pin.commit)
     previous = stored_model(model_version)
     with transaction.atomic():
         result = SyncResult(model_version=model_version, commit=at_pin.commit, pinned_now=not pinned)
         if previous is not None:
             result.drifts += _record_drifts(model_version, previous, at_pin, head)
-        _store(model_version, at_pin, source=HubManifest.Source.HUB, actor=actor)
+        _store(model_version, at_pin, source=HubManifest.Source.HUB, actor=actor, security=security)
     return result
+
+
+def _hub_file_security(client: HubClient, repo_id: str, commit: str) -> dict | None:
+    """The Hub's own per-file scan, shown beside ours; None (unknown) when the Hub would not say."""
+    try:
+        return client.file_security(repo_id, commit=commit)
+    except HubError as error:
+        logger.warning("The Hub's file security status of %s@%s is unknown: %s", repo_id, commit, error)
+        return None
 
 
 def _record_drifts(mv: ModelVersion, previous: HubModel, at_pin: HubModel, head: HubModel | None) -> list:
@@ -137,7 +150,7 @@ def _drift(mv: ModelVersion, kind: str, pinned: str, upstream: str, details: dic
     return drift
 
 
-def _store(mv: ModelVersion, model: HubModel, *, source: str, actor: Any) -> None:
+def _store(mv: ModelVersion, model: HubModel, *, source: str, actor: Any, security: dict | None = None) -> None:
     """Pin the commit on first sync, replace the artifacts when they differ, keep the license; audited."""
     before = {"pinned_sha": mv.pinned_sha, "files": mv.artifacts.count()}
     stored = stored_model(mv)
@@ -168,6 +181,7 @@ def _store(mv: ModelVersion, model: HubModel, *, source: str, actor: Any) -> Non
             "gated": model.gated,
             "source": source,
             "synced_at": timezone.now(),
+            "file_security": security,
         },
     )
     mv.last_synced_at = timezone.now()

@@ -3,7 +3,8 @@
 Tests publish commits of repos built from bytes (or, for benchmarks, from precomputed checksums),
 and can queue failures (429 with Retry-After, 5xx, Hub error codes) or make the server hang.
 It serves `model_info` (`/api/models/{repo}[/revision/{rev}]?blobs=true`), the paged tree listing
-(`/api/models/{repo}/tree/{rev}`), `/resolve/` headers and the telemetry endpoint.
+(`/api/models/{repo}/tree/{rev}`, with each file's `securityFileStatus` when `expand=True`, as
+`list_repo_tree(..., expand=True)` asks), `/resolve/` headers and the telemetry endpoint.
 """
 
 from __future__ import annotations
@@ -73,12 +74,31 @@ class HubFile:
         return data
 
 
+# The Hub's scan of a clean file, as securityFileStatus (tests give other statuses per path).
+CLEAN_FILE_STATUS = {"status": "safe", "avScan": {"virusFound": False, "virusNames": None}, "pickleImportScan": None}
+
+
+def pickle_scan_status(status: str, imports: list[tuple[str, str, str]]) -> dict:
+    """A securityFileStatus with a pickle import scan: imports are (module, name, safety)."""
+    levels = ["innocuous", "suspicious", "dangerous"]
+    highest = max((levels.index(safety) for _m, _n, safety in imports), default=0)
+    return {
+        "status": status,
+        "avScan": {"virusFound": False, "virusNames": None},
+        "pickleImportScan": {
+            "highestSafetyLevel": levels[highest],
+            "imports": [{"module": m, "name": n, "safety": safety} for m, n, safety in imports],
+        },
+    }
+
+
 @dataclass
 class Commit:
     sha: str
     files: dict[str, HubFile]
     card_data: dict | None
     tags: list[str]
+    security: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,8 +144,12 @@ class StandinHub:
         card_data: dict | None = None,
         tags: list[str] | None = None,
         gated: str | bool | None = None,
+        security: dict[str, dict] | None = None,
     ) -> str:
-        """Add a commit to a repo (created on first use) and move the branch to it; return the commit sha."""
+        """Add a commit to a repo (created on first use) and move the branch to it; return the commit sha.
+
+        `security` maps paths to the securityFileStatus the Hub reports for them (default: clean).
+        """
         entries = files if isinstance(files, list) else [HubFile.from_bytes(p, d) for p, d in files.items()]
         if card_data is None:
             card_data = {}
@@ -138,7 +162,9 @@ class StandinHub:
             if gated is not None:
                 repo.gated = gated
             sha = hashlib.sha1(f"{repo_id}:{next(self._counter)}:{uuid.uuid4()}".encode()).hexdigest()
-            repo.commits[sha] = Commit(sha, {f.path: f for f in entries}, card_data or None, list(tags or []))
+            repo.commits[sha] = Commit(
+                sha, {f.path: f for f in entries}, card_data or None, list(tags or []), dict(security or {})
+            )
             repo.refs[branch] = sha
         return sha
 
@@ -263,11 +289,15 @@ class StandinHub:
 
     def _tree(self, repo_id: str, revision: str, commit: Commit, query: dict):
         entries, folders = [], set()
+        expand = query.get("expand", ["False"])[0].lower() == "true"
         for hub_file in sorted(commit.files.values(), key=lambda f: f.path):
             parts = hub_file.path.split("/")
             for depth in range(1, len(parts)):
                 folders.add("/".join(parts[:depth]))
-            entries.append(hub_file.tree_entry())
+            entry = hub_file.tree_entry()
+            if expand:
+                entry["securityFileStatus"] = commit.security.get(hub_file.path, CLEAN_FILE_STATUS)
+            entries.append(entry)
         entries += [{"type": "directory", "path": p, "oid": hashlib.sha1(p.encode()).hexdigest()} for p in folders]
         entries.sort(key=lambda e: e["path"])
         start = int(query.get("cursor", ["0"])[0])
@@ -276,6 +306,8 @@ class StandinHub:
         if start + self.tree_page_size < len(entries):
             cursor = start + self.tree_page_size
             next_url = f"{self.url}/api/models/{repo_id}/tree/{quote(revision, safe='')}?recursive=true&cursor={cursor}"
+            if expand:
+                next_url += "&expand=true"
             headers["Link"] = f'<{next_url}>; rel="next"'
         return _json(page, headers)
 

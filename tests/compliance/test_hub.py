@@ -163,3 +163,24 @@ def test_the_stand_in_pages_the_tree_that_huggingface_hubs_own_verifier_reads(hu
     assert result.checked_count == len(small_model)
     assert [m["path"] for m in result.mismatches] == ["tokenizer.json"]
     assert sum("/tree/" in r for r in hub.requests) >= 3
+
+
+def test_it_reads_the_hubs_own_scan_of_each_file_from_the_expanded_tree(hub, small_model):
+    from tests.standin_hub import pickle_scan_status
+
+    files = {**small_model, "pytorch_model.bin": b"\x80\x02."}
+    status = pickle_scan_status(
+        "unsafe", [("collections", "OrderedDict", "innocuous"), ("posix", "system", "dangerous")]
+    )
+    commit = hub.publish("org/m", files, security={"pytorch_model.bin": status})
+
+    statuses = HubClient().file_security("org/m", commit=commit)
+
+    assert statuses["pytorch_model.bin"] == {
+        "status": "unsafe",
+        "virus_found": False,
+        "pickle": "dangerous",
+        "dangerous_imports": ["posix.system"],
+    }
+    assert statuses["config.json"]["status"] == "safe"
+    assert any("expand=" in r.lower() and "/tree/" in r for r in hub.requests), hub.requests

@@ -139,3 +139,26 @@ def test_a_malformed_manifest_is_refused_with_the_reason(change, message):
 
     with pytest.raises(ManifestError, match=message):
         manifest_from_json(json.dumps(document))
+
+
+def test_a_sync_records_the_hubs_own_scan_and_an_unanswered_one_as_unknown(hub, small_model):
+    from compliance.hub import HubClient, HubUnavailable
+    from tests.standin_hub import pickle_scan_status
+
+    class TreeDown(HubClient):
+        def file_security(self, repo_id, *, commit):
+            raise HubUnavailable("the tree listing timed out")
+
+    status = pickle_scan_status("unsafe", [("builtins", "exec", "dangerous")])
+    hub.publish("org/scanned", small_model, security={"config.json": status})
+    hub.publish("org/unanswered", small_model)
+    mv = ModelVersionFactory(repo_id="org/scanned", revision="main")
+    other = ModelVersionFactory(repo_id="org/unanswered", revision="main")
+
+    manifest_sync(model_version=mv)
+    manifest_sync(model_version=other, client=TreeDown())
+
+    stored = HubManifest.objects.get(model_version=mv).file_security
+    assert stored["config.json"]["dangerous_imports"] == ["builtins.exec"]
+    assert stored["tokenizer.json"]["status"] == "safe"
+    assert HubManifest.objects.get(model_version=other).file_security is None
