@@ -40,7 +40,7 @@ class VerificationFileResultFilterSet(filters.FilterSet):
 
     class Meta:
         model = VerificationFileResult
-        fields = ["run", "status"]
+        fields = ["run", "status", "scan_verdict", "format"]
 
 
 class ManifestDriftFilterSet(filters.FilterSet):

@@ -78,3 +78,17 @@ class AlertPreferencesForm(UswdsFormMixin, forms.Form):
     @staticmethod
     def kinds() -> list[str]:
         return list(AlertKind.values)
+
+
+class ScanExceptionForm(UswdsFormMixin, forms.Form):
+    """GSA's exception to the scanning policy for a model version at its pinned commit; confirmed, never preselected."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why these files may be deployed although the scanning policy refuses them.",
+    )
+    confirm = forms.BooleanField(
+        label="I reviewed the refused files listed above and accept them for this model version at this commit.",
+        required=True,
+    )

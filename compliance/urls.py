@@ -6,6 +6,11 @@ app_name = "compliance"
 urlpatterns = [
     path("deployments/<int:pk>/verify/", verification.VerificationStartView.as_view(), name="verification-start"),
     path("verifications/<int:pk>/", verification.VerificationRunDetailView.as_view(), name="run-detail"),
+    path(
+        "verifications/<int:pk>/scan-exception/",
+        verification.ScanExceptionGrantView.as_view(),
+        name="scan-exception-grant",
+    ),
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),

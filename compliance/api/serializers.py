@@ -14,10 +14,38 @@ from compliance.models import (
 )
 
 
+class SignatureSerializer(serializers.Serializer):
+    """The publisher's model.sig, as verify_model --json reports it."""
+
+    present = serializers.BooleanField(source="signature_present")
+    verified = serializers.BooleanField(source="signature_verified", allow_null=True)
+    signer = serializers.CharField(source="signature_signer", allow_null=True)
+    detail = serializers.CharField(source="signature_detail")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["signer"] = data["signer"] or None
+        return data
+
+
+class ScanExceptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    granted_by = serializers.CharField(source="granted_by.username")
+    granted_at = serializers.DateTimeField()
+
+
 class VerificationRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None, allow_null=True)
     progress_percent = serializers.IntegerField(read_only=True)
     is_finished = serializers.BooleanField(read_only=True)
+    signature = SignatureSerializer(source="*", read_only=True)
+    policy_exception = ScanExceptionSerializer(read_only=True, allow_null=True)
+    registry_signed = serializers.SerializerMethodField()
+
+    def get_registry_signed(self, run) -> bool:
+        """Whether the registry signed what this run verified (export it with export_manifest --signature)."""
+        return bool(run.registry_signature)
 
     class Meta:
         model = VerificationRun
@@ -48,6 +76,12 @@ class VerificationRunSerializer(serializers.ModelSerializer):
             "count_mismatch",
             "count_missing",
             "count_unexpected",
+            "count_unsafe",
+            "policy_ok",
+            "policy_exception",
+            "custom_code",
+            "signature",
+            "registry_signed",
             "error_message",
         ]
         read_only_fields = fields
@@ -65,11 +99,46 @@ class VerificationStartSerializer(serializers.Serializer):
         return fields
 
 
+class FileScanSerializer(serializers.Serializer):
+    verdict = serializers.CharField(source="scan_verdict")
+    detail = serializers.CharField(source="scan_detail", allow_null=True)
+
+    def to_representation(self, instance):
+        """A file that was not scanned (absent, refused) is not-applicable, as in verify_model --json."""
+        return {"verdict": instance.scan_verdict or "not-applicable", "detail": instance.scan_detail or None}
+
+
 class VerificationFileResultSerializer(serializers.ModelSerializer):
+    format = serializers.SerializerMethodField()
+    scan = FileScanSerializer(source="*", read_only=True)
+    hub_scan = serializers.SerializerMethodField()
+
     class Meta:
         model = VerificationFileResult
-        fields = ["id", "run", "path", "status", "algorithm", "expected", "actual", "size", "detail"]
+        fields = [
+            "id",
+            "run",
+            "path",
+            "status",
+            "algorithm",
+            "expected",
+            "actual",
+            "size",
+            "detail",
+            "format",
+            "scan",
+            "policy",
+            "hub_scan",
+        ]
         read_only_fields = fields
+
+    def get_format(self, result) -> str | None:
+        return result.format or None
+
+    def get_hub_scan(self, result) -> dict | None:
+        """The Hub's own scan of this path, recorded at manifest sync; None when the Hub did not say."""
+        manifest = getattr(result.run.model_version, "hub_manifest", None) if result.run.model_version_id else None
+        return ((manifest.file_security or {}) if manifest else {}).get(result.path)
 
 
 class ManifestDriftSerializer(serializers.ModelSerializer):

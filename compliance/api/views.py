@@ -65,7 +65,7 @@ class VerificationRunViewSet(mixins.CreateModelMixin, ApiReadViewSet):
         return "expensive" if self.action == "create" else None
 
     def get_queryset(self):
-        queryset = VerificationRun.objects.select_related("requested_by")
+        queryset = VerificationRun.objects.select_related("requested_by", "policy_exception__granted_by")
         return scope_to_agency(queryset, self.request.user, field="deployment__agency")
 
     @extend_schema(request=VerificationStartSerializer, responses={202: VerificationRunSerializer})
@@ -90,7 +90,8 @@ class VerificationFileResultViewSet(ApiReadViewSet):
     ordering_fields = ["path", "status", "size"]
 
     def get_queryset(self):
-        return scope_to_agency(VerificationFileResult.objects.all(), self.request.user, field="run__deployment__agency")
+        queryset = VerificationFileResult.objects.select_related("run__model_version__hub_manifest")
+        return scope_to_agency(queryset, self.request.user, field="run__deployment__agency")
 
 
 class ManifestDriftViewSet(ApiReadViewSet):

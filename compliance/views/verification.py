@@ -7,11 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from agencies.selectors import deployment_list
+from agencies.services import ServiceError
+from compliance.forms import ScanExceptionForm
+from compliance.models import HubManifest
+from compliance.supply_chain import scan_exception_active, scan_exception_grant
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
-from config.portal import OfficerRequiredMixin, SignedInMixin, paginate
+from config.portal import GsaOfficerRequiredMixin, OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
+EXCEPTION_RECORDED = "The exception is recorded; verify the deployment again for it to take effect."
 POLL_SECONDS = 2
 
 
@@ -39,9 +44,46 @@ class VerificationRunDetailView(SignedInMixin, View):
             if run.is_finished:
                 response["HX-Refresh"] = "true"
             return response
-        context = {
-            "run": run,
-            "results": paginate(request, run.file_results.all(), per_page=100),
-            "poll_seconds": POLL_SECONDS,
-        }
-        return render(request, "compliance/run_detail.html", context)
+        return render(request, "compliance/run_detail.html", _run_context(request, run))
+
+
+def _run_context(request, run, form: ScanExceptionForm | None = None) -> dict:
+    """The run, its files (with the Hub's own scan beside ours) and, for GSA, the exception form when it applies."""
+    results = paginate(request, run.file_results.all(), per_page=100)
+    security = None
+    if run.model_version_id:
+        manifest = HubManifest.objects.filter(model_version_id=run.model_version_id).first()
+        security = manifest.file_security if manifest else None
+    for result in results:
+        result.hub_scan = None if security is None else security.get(result.path)
+    refused = run.file_results.exclude(policy="").order_by("path") if run.is_finished else []
+    exception = scan_exception_active(model_version=run.model_version, commit=run.manifest_commit)
+    can_except = request.user.is_gsa_officer and bool(refused) and exception is None and run.model_version_id
+    return {
+        "run": run,
+        "results": results,
+        "poll_seconds": POLL_SECONDS,
+        "hub_security_known": security is not None,
+        "refused": refused,
+        "active_exception": exception,
+        "exception_form": (form or ScanExceptionForm()) if can_except else None,
+    }
+
+
+class ScanExceptionGrantView(GsaOfficerRequiredMixin, View):
+    """POST only: GSA records an exception to the scanning policy for the run's model version."""
+
+    def post(self, request, pk):
+        run = get_object_or_404(verification_run_list(user=request.user).select_related("model_version"), pk=pk)
+        form = ScanExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                scan_exception_grant(
+                    model_version=run.model_version, reason=form.cleaned_data["reason"], granted_by=request.user
+                )
+            except ServiceError as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(request, EXCEPTION_RECORDED)
+                return redirect("compliance:run-detail", pk=run.pk)
+        return render(request, "compliance/run_detail.html", _run_context(request, run, form), status=400)
