@@ -1,4 +1,4 @@
-"""The run page and the API show each file's format and verdict, the Hub's scan, the signature; GSA records exceptions."""
+"""The run page and the API show each file's format and verdict, the Hub's scan, signatures; GSA records exceptions."""
 
 import pytest
 from django.urls import reverse
