@@ -6,6 +6,9 @@ license, what the registry knows from the model card (parameter count, release d
 license) as properties, and one nested `file` component per expected file of the manifest:
 
 - LFS files (weights) carry their SHA-256 in `hashes`, as the Hub publishes it (`lfs.sha256`);
+- every file carries its format and scan verdict (onegov:file:format, onegov:file:scan_verdict) from
+  the latest finished verification at the pinned commit, or "unknown (not scanned yet)", and the
+  Hub's own scan status recorded at manifest sync;
 - other files carry no `hashes` entry, because the Hub publishes only their git blob SHA-1, which
   is sha1("blob <size>\\0" + content), not the SHA-1 of the content that a BOM consumer would
   compute. It is given as the property `onegov:file:git_blob_sha1`, labeled as such.
@@ -37,7 +40,7 @@ from packageurl import PackageURL
 from agencies.models import Agency, Deployment, User
 from agencies.services import PermissionRefused
 from catalog.models import Artifact, ModelVersion
-from compliance.models import VerificationRun
+from compliance.models import HubManifest, VerificationFileResult, VerificationRun
 
 TOOL_NAME = "onegov-ai-registry"
 TOOL_VERSION = "0.1.0"
@@ -80,8 +83,8 @@ def _hub_url(version: ModelVersion, *suffix: str) -> str:
     return "/".join([settings.HF_ENDPOINT, version.repo_id, *suffix])
 
 
-def _file_component(version_ref: str, artifact: Artifact) -> Component:
-    properties = [Property(name="onegov:file:size", value=str(artifact.size))]
+def _file_component(version_ref: str, artifact: Artifact, scans: FileScans) -> Component:
+    properties = [Property(name="onegov:file:size", value=str(artifact.size)), *scans.properties(artifact.path)]
     hashes = []
     if artifact.is_lfs:
         hashes.append(HashType(alg=HashAlgorithm.SHA_256, content=artifact.sha256))
@@ -96,6 +99,46 @@ def _file_component(version_ref: str, artifact: Artifact) -> Component:
         hashes=hashes,
         properties=properties,
     )
+
+
+@dataclass
+class FileScans:
+    """Each file's format and scan verdict from the latest finished verification of the version at its
+    pinned commit (the files are the same in every deployment), and the Hub's own scan from the manifest."""
+
+    run: VerificationRun | None
+    results: dict[str, VerificationFileResult]
+    hub: dict | None
+
+    @classmethod
+    def of(cls, version: ModelVersion) -> FileScans:
+        run = (
+            VerificationRun.objects.filter(
+                model_version=version, manifest_commit=version.pinned_sha, status__in=VerificationRun.FINISHED
+            )
+            .exclude(manifest_commit="")
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+        results = {r.path: r for r in run.file_results.exclude(format="")} if run else {}
+        manifest = HubManifest.objects.filter(model_version=version).first()
+        return cls(run, results, manifest.file_security if manifest else None)
+
+    def properties(self, path: str) -> list[Property]:
+        result = self.results.get(path)
+        values = {
+            "onegov:file:format": result.format if result else "unknown (not scanned yet)",
+            "onegov:file:scan_verdict": result.scan_verdict if result else "unknown (not scanned yet)",
+            "onegov:file:scan_detail": result.scan_detail if result else "",
+            "onegov:file:scan_policy": result.policy if result else "",
+            "onegov:file:scanned_by": f"verification run {self.run.pk} at {self.run.finished_at.isoformat()}"
+            if result and self.run and self.run.finished_at
+            else "",
+            "onegov:file:hub_scan_status": "unknown (the Hub did not say)"
+            if self.hub is None
+            else (self.hub.get(path) or {}).get("status", "not reported by the Hub"),
+        }
+        return [Property(name=name, value=value) for name, value in values.items() if value]
 
 
 def _model_card_properties(version: ModelVersion) -> list[Property]:
@@ -139,6 +182,7 @@ def model_version_component(version: ModelVersion, *, extra: Iterable[Property] 
             type=ExternalReferenceType.MODEL_CARD, url=XsUri(_hub_url(version, "blob", commit, "README.md"))
         ),
     ]
+    scans = FileScans.of(version)
     return Component(
         type=ComponentType.MACHINE_LEARNING_MODEL,
         bom_ref=ref,
@@ -151,7 +195,7 @@ def model_version_component(version: ModelVersion, *, extra: Iterable[Property] 
         licenses=[aibom_license(version.declared_license, repo_url=_hub_url(version))],
         external_references=references,
         properties=[*_model_card_properties(version), *extra],
-        components=[_file_component(ref, artifact) for artifact in version.artifacts.all()],
+        components=[_file_component(ref, artifact, scans) for artifact in version.artifacts.all()],
     )
 
 

@@ -117,3 +117,18 @@ def test_no_one_but_gsa_may_record_an_exception(run, client):
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     assert own_officer.status_code == 403 and other_officer.status_code == 403
     assert not ScanException.objects.exists()
+
+
+def test_the_ai_bom_carries_each_files_format_and_verdict(run):
+    from compliance.aibom import aibom_document
+
+    document = aibom_document(model_version=run.model_version)
+
+    files = {
+        c["name"]: {p["name"]: p["value"] for p in c["properties"]} for c in document["components"][0]["components"]
+    }
+    assert files["pytorch_model.bin"]["onegov:file:format"] == "pytorch-zip"
+    assert files["pytorch_model.bin"]["onegov:file:scan_verdict"] == "unsafe"
+    assert files["pytorch_model.bin"]["onegov:file:hub_scan_status"] == "unsafe"
+    assert files["model.safetensors"]["onegov:file:scan_verdict"] == "safe"
+    assert files["model.safetensors"]["onegov:file:scanned_by"].startswith(f"verification run {run.pk} ")
