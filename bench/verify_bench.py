@@ -4,6 +4,11 @@ Builds a model folder (several shards of a few hundred MB plus small files, and 
 file), serves its manifest from the stand-in Hub, and prints ratios measured in the same run:
 
     python bench/verify_bench.py [--scale 1.0] [--workers 2] [--repeat 1] [--keep DIR]
+    python bench/verify_bench.py --scan [--scale 1.0] [--repeat 3]
+
+With --scan (issue 16) it measures file scanning instead: verification with and without scanning on
+a safetensors model (target: at most 5 % slower), and the peak memory of scanning a PyTorch zip
+archive of about 1.5 GB (target: under 100 MB; scanning reads only its data.pkl).
 
 Targets (issue 3): multi-file >= 1.7x faster than HfApi.verify_repo_checksums on 2 cores, within
 10 % of serial hashlib on a single file, peak memory < 100 MB. Our verification runs in a child
@@ -112,13 +117,136 @@ def hf_verify(api, repo_id: str, commit: str, folder: Path) -> float:
     return seconds
 
 
+SCAN_ONLY = """
+import json, sys, time
+import django
+django.setup()
+from compliance.scanning import scan_file
+from pathlib import Path
+
+def rss(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) * 1024
+baseline = rss("VmRSS")
+path = Path(sys.argv[1])
+started = time.perf_counter()
+found = scan_file(path.parent, path.name, path=path.name)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "peak": rss("VmHWM"), "baseline": baseline, "verdict": found.verdict,
+                  "format": found.format}))
+"""
+
+
+def write_safetensors(path: Path, size: int, seed: int) -> None:
+    """A valid safetensors file of about `size` bytes: one U8 tensor after its header."""
+    header = json.dumps({"w": {"dtype": "U8", "shape": [size], "data_offsets": [0, size]}}).encode()
+    header += b" " * (-len(header) % 8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        stream.write(len(header).to_bytes(8, "little") + header)
+    body = path.with_suffix(".body")
+    write_random(body, size, seed)
+    with path.open("ab") as stream, body.open("rb") as source:
+        shutil.copyfileobj(source, stream, 8 * MB)
+    body.unlink()
+
+
+def write_torch_archive(path: Path, size: int, tensors: int = 400) -> None:
+    """A PyTorch zip archive (stored members, zip64) of about `size` bytes with a state-dict data.pkl."""
+    import zipfile
+
+    from tests.compliance.model_files import state_dict_pickle
+
+    storages = 8
+    block = bytearray(os.urandom(8 * MB))
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.writestr("archive/data.pkl", state_dict_pickle(tuple(f"layers.{i}.weight" for i in range(tensors))))
+        for index in range(storages):
+            with archive.open(f"archive/data/{index}", "w", force_zip64=True) as member:
+                remaining = size // storages
+                while remaining > 0:
+                    chunk = memoryview(block)[: min(len(block), remaining)]
+                    member.write(chunk)
+                    remaining -= len(chunk)
+        archive.writestr("archive/version", b"3\n")
+
+
+def scan_bench(args, base: Path) -> None:
+    """Verification with and without scanning (safetensors model), and scanning a big pickle archive alone."""
+    from tests.standin_hub import HubFile, StandinHub
+
+    # The archive first, scanned and deleted before the safetensors model is written: at most ~2 GB on disk.
+    archive = base / "archive" / "consolidated.00.pth"
+    archive.parent.mkdir(parents=True)
+    write_torch_archive(archive, min(int(1900 * MB * args.scale), 1900 * MB))
+    archive_size = archive.stat().st_size
+    alone = subprocess.run(
+        [sys.executable, "-c", SCAN_ONLY, str(archive)],
+        env=dict(os.environ),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scanned = json.loads(alone.stdout.strip().splitlines()[-1])
+    archive.unlink()
+    shard = max(1, int(300 * MB * args.scale))
+    model = base / "scanned"
+    for i in range(4):
+        write_safetensors(model / f"model-0000{i + 1}-of-00004.safetensors", shard, seed=i)
+    (model / "config.json").write_text(json.dumps({"hidden_size": 4096}))
+    hub = StandinHub().start()
+    files = [HubFile.from_file(p.relative_to(model).as_posix(), p) for p in sorted(model.rglob("*"))]
+    commit = hub.publish("bench/scanned", files, license="apache-2.0")
+    total = sum(f.size for f in files)
+    timings = {"false": [], "true": []}
+    # Alternate with and without, so that a burst of load on the shared machine hits both alike.
+    for _ in range(max(args.repeat, 3)):
+        for scanning in ("false", "true"):
+            env = dict(os.environ, HF_ENDPOINT=hub.url, VERIFY_SCAN_FILES=scanning)
+            timings[scanning].append(ours("bench/scanned", commit, model, args.workers, env)["seconds"])
+    hub.stop()
+    timings = {key: min(values) for key, values in timings.items()}
+    print(f"safetensors model, {len(files)} files, {total / MB:,.0f} MB:")
+    print(
+        f"  verification without scanning {timings['false']:.2f}s, with scanning {timings['true']:.2f}s "
+        f"(best of {max(args.repeat, 3)})"
+    )
+    print(f"  with / without scanning = {timings['true'] / timings['false']:.3f}   (target <= 1.05)")
+    print(
+        f"pickle archive {archive_size / MB:,.0f} MB: {scanned['format']} {scanned['verdict']} "
+        f"in {scanned['seconds']:.2f}s"
+    )
+    print(
+        f"  peak RSS of the scanning process {scanned['peak'] / MB:.0f} MB "
+        f"(baseline {scanned['baseline'] / MB:.0f} MB)   (target < 100 MB)"
+    )
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f} (a shared machine: figures are noisy)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply file sizes (1.0: 4x300 MB + 1.5 GB)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repeat", type=int, default=1, help="keep the best of N timings of each method")
     parser.add_argument("--keep", help="build the folder here and keep it")
+    parser.add_argument("--scan", action="store_true", help="measure file scanning instead (issue 16)")
     args = parser.parse_args()
+    if args.scan:
+        base = Path(tempfile.mkdtemp(prefix="scan-bench-"))
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            SECRET_KEY="bench-only",
+            HF_HUB_DISABLE_TELEMETRY="1",
+            REGISTRY_VAR_DIR=str(base / "var"),
+            MODEL_ROOTS=str(base),
+        )
+        try:
+            scan_bench(args, base)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        return
 
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="verify-bench-"))
     os.environ.update(
