@@ -271,6 +271,17 @@ def test_a_certificate_signature_verifies_against_the_configured_chain(hub, mode
 # -- the registry's own signature ---------------------------------------------------------------
 
 
+def model_signing_verify(signature: Path, public: Path, folder: Path) -> subprocess.CompletedProcess:
+    """`model_signing verify key`, the package's own command, as a separate process."""
+    command = Path(sys.executable).parent / "model_signing"
+    return subprocess.run(
+        [command, "verify", "key", "--signature", signature, "--public_key", public, folder],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def registry_key(tmp_path, settings):
     private, public = ec_key(tmp_path, "registry")
@@ -301,37 +312,9 @@ def test_a_passed_run_is_signed_by_the_registry_and_model_signing_verifies_the_f
         "--public-key",
         str(public),
     )
-    checked = subprocess.run(
-        [
-            Path(sys.executable).parent / "model_signing",
-            "verify",
-            "key",
-            "--signature",
-            signature,
-            "--public_key",
-            public,
-            folder,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    checked = model_signing_verify(signature, public, folder)
     (folder / "config.json").write_bytes(b'{"architectures": ["Changed"]}\n')
-    changed = subprocess.run(
-        [
-            Path(sys.executable).parent / "model_signing",
-            "verify",
-            "key",
-            "--signature",
-            signature,
-            "--public_key",
-            public,
-            folder,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    changed = model_signing_verify(signature, public, folder)
 
     assert run.status == VerificationRun.Status.PASSED and run.registry_signature
     assert public.read_text() == registry_public_key_pem() == registry_key.read_text()
