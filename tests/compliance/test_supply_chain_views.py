@@ -20,7 +20,11 @@ FILES = {
     "pytorch_model.bin": m.torch_zip(m.os_system_pickle()),
     "header-lies.safetensors": m.safetensors_file(lie_end=1 << 30),
     "embeddings.npy": m.numpy_object_array(),
+    "evil.pkl": m.os_system_pickle(),
+    "obfuscated.pkl": m.blocklist_bypass_pickle(),
+    "plain.pt": m.torch_zip(m.state_dict_pickle()),
 }
+UNSAFE = {"pytorch_model.bin", "header-lies.safetensors", "embeddings.npy", "evil.pkl", "obfuscated.pkl"}
 
 
 @pytest.fixture
@@ -45,12 +49,13 @@ def test_the_run_page_shows_each_verdict_the_hubs_scan_and_the_custom_code(run, 
 
     page = client.get(reverse("compliance:run-detail", args=[run.pk])).content.decode()
 
-    assert run.status == "failed" and run.count_unsafe == 3
+    assert run.status == "failed" and run.count_unsafe == len(UNSAFE)
     assert "posix.system" in page and "pytorch-zip" in page
     assert "lies about its tensors" in page and "numpy" in page
     assert "unsafe (posix.system)" in page  # the Hub's own scan, beside ours
     assert "needs <code>trust_remote_code</code>" in page and "modeling_x.py" in page
-    assert "refused: 3 files" in page
+    assert "operator.getitem" in page  # the chain picklescan's blocklist lets through
+    assert "refused: 6 files" in page  # the five unsafe ones and plain.pt, a pickle beside safetensors
     assert "Record the exception" not in page  # agency officers cannot
 
 
@@ -68,7 +73,12 @@ def test_the_api_shows_the_same(run):
     assert by_path["model.safetensors"]["scan"]["verdict"] == "safe"
     assert by_path["embeddings.npy"]["scan"]["verdict"] == "unsafe"
     assert by_path["modeling_x.py"]["format"] == "python"
-    assert body["count_unsafe"] == 3 and body["policy_ok"] is False
+    assert {path for path, f in by_path.items() if f["scan"]["verdict"] == "unsafe"} == UNSAFE
+    assert (by_path["plain.pt"]["scan"]["verdict"], by_path["plain.pt"]["policy"]) == (
+        "safe",
+        "pickle-format weights in a repo that also ships safetensors",
+    )
+    assert body["count_unsafe"] == len(UNSAFE) and body["policy_ok"] is False
     assert body["signature"] == {
         "present": False,
         "verified": None,
@@ -101,7 +111,7 @@ def test_gsa_records_an_exception_from_the_run_page_and_the_next_run_passes(run,
     exception = ScanException.objects.get()
     assert exception.granted_by == gsa and exception.commit == run.manifest_commit
     assert AuditEvent.objects.filter(action="scan_exception.granted").count() == 1
-    assert again.status == "passed" and again.policy_exception == exception and again.count_unsafe == 3
+    assert again.status == "passed" and again.policy_exception == exception and again.count_unsafe == len(UNSAFE)
 
 
 def test_no_one_but_gsa_may_record_an_exception(run, client):

@@ -175,6 +175,9 @@ def test_a_large_model_fans_out_to_group_tasks_and_the_last_one_finalizes(deploy
     assert VerificationFileResult.objects.filter(run=run).count() == len(small_model)
     assert run.bytes_done == run.bytes_total and run.count_ok == len(small_model)
     assert AuditEvent.objects.filter(action="verification.passed", object_id=str(run.pk)).count() == 1
+    shard = VerificationFileResult.objects.get(run=run, path="model-00001-of-00002.safetensors")
+    assert (shard.format, shard.scan_verdict) == ("safetensors", "safe")  # scanned by its group task
+    assert run.policy_ok is True and run.count_unsafe == 0
 
 
 def test_a_fanned_out_group_reports_a_file_changed_since_the_listing(deployment, settings):
