@@ -40,7 +40,7 @@ class VerificationFileResultFilterSet(filters.FilterSet):
 
     class Meta:
         model = VerificationFileResult
-        fields = ["run", "status", "scan_verdict", "format"]
+        fields = ["run", "status", "scan_verdict"]  # not "format": ?format=csv asks for CSV
 
 
 class ManifestDriftFilterSet(filters.FilterSet):
