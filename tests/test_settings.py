@@ -113,3 +113,36 @@ def test_start_up_succeeds_with_no_configuration_in_debug():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_the_filesystem_broker_writes_only_under_var_broker(tmp_path):
+    """Kombu's filesystem transport keeps its exchange table in a relative `control` folder unless told
+    otherwise, so a worker or a publisher would write `control/` into whatever folder it was started from."""
+    var = tmp_path / "var"
+    script = (
+        "import django; django.setup()\n"
+        "from config.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    app.send_task('registry.nothing', connection=connection)\n"
+        "app.control.broadcast('ping', reply=False)\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={
+            **clean,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "true",
+            "CELERY_BROKER_URL": "filesystem://",
+            "REGISTRY_VAR_DIR": str(var),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["var"]
+    assert (var / "broker" / "control" / "celery.exchange").is_file()
