@@ -270,8 +270,9 @@ CELERY_BEAT_SCHEDULE.update(
         "audit-verify": {"task": "compliance.tasks.audit_verify_task", "schedule": 24 * 3600.0},
     }
 )
-# Celery against faults (shared/reference/hazards.md HZ-CEL-02/03/05/07/08): late acks with reject on worker
-# loss (set above), a visibility timeout longer than the longest task, JSON only, and a bounded publish retry
+# Celery against faults (Celery's configuration and task guides): late acks with reject on worker loss (set
+# above; with acks_late alone a killed child's task is acknowledged and lost), a visibility timeout longer than
+# the longest task (Redis redelivers a message still running otherwise), JSON only, and a bounded publish retry
 # so that a request with the broker down answers within about a second, leaving its job row to the sweeper.
 CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_PUBLISH_RETRY = True
@@ -287,7 +288,7 @@ if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
 
 # Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
 # places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
-# (None) a client rotating X-Forwarded-For would dodge every throttle (hazards.md DRF-07).
+# (None) a client rotating X-Forwarded-For would dodge every throttle (rest_framework/throttling.py, get_ident).
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
