@@ -32,8 +32,9 @@ def test_integers_are_parsed_and_bounded():
         env_int("N", 3, minimum=1, environ={"N": "0"})
 
 
-def test_lists_refuse_empty_entries():
+def test_lists_refuse_empty_entries_and_read_an_empty_value_as_unset():
     assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.gov, b.gov"}) == ["a.gov", "b.gov"]
+    assert env_list("CSRF_TRUSTED_ORIGINS", ["x"], environ={"CSRF_TRUSTED_ORIGINS": ""}) == ["x"]
     with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
         env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.gov,,b.gov"})
 
