@@ -223,10 +223,7 @@ def scan_bench(args, base: Path) -> None:
         f"  scanning the same files alone: {model_scan['seconds'] * 1000:.1f} ms "
         f"= {model_scan['seconds'] / timings['false']:.2%} of the verification without scanning"
     )
-    print(
-        f"pickle archive {archive_size / MB:,.0f} MB: {', '.join(scanned['verdicts'])} "
-        f"in {scanned['seconds']:.2f}s"
-    )
+    print(f"pickle archive {archive_size / MB:,.0f} MB: {', '.join(scanned['verdicts'])} in {scanned['seconds']:.2f}s")
     print(
         f"  peak RSS of the scanning process {scanned['peak'] / MB:.0f} MB "
         f"(baseline {scanned['baseline'] / MB:.0f} MB)   (target < 100 MB)"

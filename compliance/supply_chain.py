@@ -16,9 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.services import PermissionRefused, ServiceError
 from catalog.models import ModelVersion
-from compliance.audit import audit_record, snapshot
 from compliance.engine import FileOutcome
 from compliance.hashing import FolderRefused, ModelFolder, Scan, confine, open_beneath, scan
 from compliance.models import ScanException, VerificationFileResult, VerificationRun
@@ -35,6 +33,8 @@ from compliance.signatures import (
     signature_check,
     signed_paths,
 )
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
 
 logger = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from agencies.selectors import deployment_list
-from agencies.services import ServiceError
 from compliance.forms import ScanExceptionForm
 from compliance.models import HubManifest
 from compliance.supply_chain import scan_exception_active, scan_exception_grant
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
-from config.portal import GsaOfficerRequiredMixin, OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
+from core.errors import ServiceError
+from core.portal import GsaOfficerRequiredMixin, OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
 EXCEPTION_RECORDED = "The exception is recorded; verify the deployment again for it to take effect."

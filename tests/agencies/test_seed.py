@@ -1,4 +1,4 @@
-"""seed_onegov: the public catalog as in shared/reference/policy.md, loaded once however often it runs."""
+"""seed_onegov: the public catalog, each fact with its public source, loaded once however often it runs."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from agencies.models import Agency, Onboarding, User
 from catalog.models import Agreement, ModelVersion, Offering, OfferingStatusChange, Vendor
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

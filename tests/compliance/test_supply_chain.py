@@ -15,12 +15,13 @@ from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from model_signing import signing
 
-from agencies.services import PermissionRefused
-from compliance.models import AuditEvent, VerificationRun
+from compliance.models import VerificationRun
 from compliance.signatures import registry_public_key_pem
 from compliance.supply_chain import scan_exception_grant, scan_exception_revoke, signature_trust_set
 from compliance.tasks import verification_run_task
 from compliance.verification import verification_start
+from core.errors import PermissionRefused
+from core.models import AuditEvent
 from tests.compliance import model_files as m
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory, gsa_officer

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from compliance.models import AuditEvent, ScanException
+from compliance.models import ScanException
 from compliance.tasks import verification_run_task
 from compliance.verification import verification_start
+from core.models import AuditEvent
 from tests.compliance import model_files as m
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory, agency_officer, gsa_officer
