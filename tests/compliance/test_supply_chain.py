@@ -290,17 +290,23 @@ def registry_key(tmp_path, settings):
     return public
 
 
+def verified_run(repo_id: str, folder: Path) -> VerificationRun:
+    """A deployment of a new model version of `repo_id` at `folder`, verified by the task as a worker runs it."""
+    mv = ModelVersionFactory(repo_id=repo_id, revision="main", declared_license="apache-2.0")
+    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
+    run = verification_start(deployment=deployment, requested_by=deployment.created_by)
+    verification_run_task.apply(args=[run.pk])
+    run.refresh_from_db()
+    return run
+
+
 def test_a_passed_run_is_signed_by_the_registry_and_model_signing_verifies_the_folder(
     hub, model_root, tmp_path, registry_key
 ):
     files = {"config.json": CONFIG, "model.safetensors": m.safetensors_of_size(4096), ".gitattributes": b"*.st lfs\n"}
     folder = publish_and_write(hub, model_root, "acme/plain", files)
-    mv = ModelVersionFactory(repo_id="acme/plain", revision="main", declared_license="apache-2.0")
-    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
-    run = verification_start(deployment=deployment, requested_by=deployment.created_by)
 
-    verification_run_task.apply(args=[run.pk])
-    run.refresh_from_db()
+    run = verified_run("acme/plain", folder)
     signature = tmp_path / "registry.sig"
     public = tmp_path / "exported.pub"
     call_command(
@@ -327,13 +333,9 @@ def test_a_passed_run_is_signed_by_the_registry_and_model_signing_verifies_the_f
 def test_an_unsafe_file_fails_the_run_and_is_stored_with_its_verdict(hub, model_root, registry_key):
     files = {"config.json": CONFIG, "pytorch_model.bin": m.torch_zip(m.os_system_pickle())}
     folder = publish_and_write(hub, model_root, "acme/evil", files)
-    mv = ModelVersionFactory(repo_id="acme/evil", revision="main", declared_license="apache-2.0")
-    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
-    run = verification_start(deployment=deployment, requested_by=deployment.created_by)
 
-    verification_run_task.apply(args=[run.pk])
+    run = verified_run("acme/evil", folder)
 
-    run.refresh_from_db()
     row = run.file_results.get(path="pytorch_model.bin")
     assert run.status == VerificationRun.Status.FAILED
     assert run.count_unsafe == 1 and run.policy_ok is False and not run.registry_signature
