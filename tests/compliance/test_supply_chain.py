@@ -341,3 +341,21 @@ def test_an_unsafe_file_fails_the_run_and_is_stored_with_its_verdict(hub, model_
     assert run.count_unsafe == 1 and run.policy_ok is False and not run.registry_signature
     assert (row.status, row.format, row.scan_verdict) == ("ok", "pytorch-zip", "unsafe")
     assert "posix.system" in row.scan_detail and row.policy.startswith("unsafe file")
+
+
+def test_gsa_sets_the_trust_with_a_command_and_verify_model_uses_it(hub, model_root, tmp_path, capsys):
+    private, public = ec_key(tmp_path, "publisher")
+    folder = publish_and_write(hub, model_root, "acme/signed", model_files_signed(tmp_path, key_signer(private)))
+    mv = ModelVersionFactory(repo_id="acme/signed", revision="main", declared_license="apache-2.0")
+    gsa, officer = gsa_officer(), DeploymentFactory(model_version=mv).created_by
+    args = ("set_signature_trust", "acme/signed", "--revision", "main", "--public-key", str(public))
+
+    with pytest.raises(CommandError) as refused:
+        call_command(*args, "--as", officer.username)
+    call_command(*args, "--as", gsa.username)
+    capsys.readouterr()
+    code, result = verify("acme/signed", "--revision", "main", "--path", str(folder), capsys=capsys)
+
+    assert refused.value.returncode == 2
+    assert code == 0 and result["signature"]["verified"] is True
+    assert AuditEvent.objects.filter(action="signature_trust.set").count() == 1
