@@ -1,9 +1,11 @@
 from django.urls import path
 
-from agencies import views
+from agencies import signin_views, views
 
 app_name = "agencies"
 urlpatterns = [
+    path("accounts/oidc/start/", signin_views.OidcStartView.as_view(), name="oidc-start"),
+    path("accounts/oidc/callback/", signin_views.OidcCallbackView.as_view(), name="oidc-callback"),
     path("catalog/offerings/<slug:slug>/", views.OfferingDetailView.as_view(), name="offering-detail"),
     path("catalog/offerings/<slug:slug>/status/", views.OfferingStatusView.as_view(), name="offering-status"),
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),

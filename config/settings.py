@@ -436,7 +436,7 @@ if "openid" not in OIDC_SCOPES.split():
     raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
 # Local passwords: false turns them off for everyone but superusers (production with single sign-on).
 PASSWORD_SIGNIN = env_bool("PASSWORD_SIGNIN", True)
-#OIDC_BACKEND_PLACEHOLDER
+AUTHENTICATION_BACKENDS += ["agencies.oidc.OidcSessionBackend"]
 
 # Report PDFs are signed (PAdES) with this PKCS#12 key; required when DEBUG is off. In DEBUG without one, a
 # development key is created under var/signing/ and the PDFs say "development signature".
