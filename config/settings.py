@@ -8,6 +8,7 @@ sets DEBUG=false, SECRET_KEY, DATABASE_URL and CELERY_BROKER_URL.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -437,6 +438,11 @@ if "openid" not in OIDC_SCOPES.split():
 # Local passwords: false turns them off for everyone but superusers (production with single sign-on).
 PASSWORD_SIGNIN = env_bool("PASSWORD_SIGNIN", True)
 AUTHENTICATION_BACKENDS += ["agencies.oidc.OidcSessionBackend"]
+if OIDC_ISSUER_URL:
+    # Sign-out posts to the registry, which redirects to the IdP's end_session_endpoint: browsers apply
+    # form-action to that redirect, so the IdP's origin is allowed there (and nowhere else).
+    _idp = urlsplit(OIDC_ISSUER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 # Report PDFs are signed (PAdES) with this PKCS#12 key; required when DEBUG is off. In DEBUG without one, a
 # development key is created under var/signing/ and the PDFs say "development signature".
