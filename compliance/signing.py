@@ -24,9 +24,8 @@ import datetime as dt
 import functools
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -42,6 +41,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from compliance.signing_keys import development_p12_ensure, is_development_subject
+from core.timestamps import certificates_load
 
 FIELD_NAME = "RegistrySignature"
 # The block sits in the lower part of the cover page (US letter, 612 x 792 pt; the cover's text ends well
@@ -85,13 +85,6 @@ class SigningKey:
     development: bool
 
 
-def _load_certificates(path: str | Path) -> list[x509.Certificate]:
-    data = Path(path).read_bytes()
-    if not pem.detect(data):
-        return [x509.Certificate.load(data)]
-    return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
-
-
 def _self_signed(certificates) -> list[x509.Certificate]:
     return [cert for cert in certificates if cert.self_signed]
 
@@ -105,7 +98,7 @@ def _load_key(p12_path: str, password: str, trust_roots_path: str) -> SigningKey
     if signer is None:
         raise ReportSigningError(f"Cannot read the signing key {p12_path} (wrong password or not PKCS#12).")
     chain = [signer.signing_cert, *signer.cert_registry]
-    roots = _load_certificates(trust_roots_path) if trust_roots_path else _self_signed(chain)
+    roots = certificates_load(trust_roots_path) if trust_roots_path else _self_signed(chain)
     organizations = signer.signing_cert.subject.native.get("organization_name", "")
     if isinstance(organizations, str):
         organizations = [organizations]
@@ -123,7 +116,7 @@ def signing_key() -> SigningKey:
 
 
 def _tsa_trust_roots() -> list[x509.Certificate]:
-    return _load_certificates(settings.TSA_TRUST_ROOTS) if settings.TSA_TRUST_ROOTS else []
+    return certificates_load(settings.TSA_TRUST_ROOTS) if settings.TSA_TRUST_ROOTS else []
 
 
 def validation_context(key: SigningKey | None = None, *, for_timestamps: bool = False) -> ValidationContext:

@@ -461,7 +461,7 @@ if TSA_URL:
     TSA_URL = env_url("TSA_URL", "", schemes=("http", "https"))
 # PEM file of the roots the timestamp authority's certificate chains to (default: the public roots of certifi).
 TSA_TRUST_ROOTS = env_str("TSA_TRUST_ROOTS")
-if TSA_URL and not TSA_TRUST_ROOTS:
+if not TSA_TRUST_ROOTS:
     import certifi
 
     TSA_TRUST_ROOTS = certifi.where()

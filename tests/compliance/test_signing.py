@@ -21,18 +21,10 @@ from compliance.reports import attestation_verify, report_generate, report_reque
 from compliance.requirements import load_requirements
 from compliance.signing import ReportSigningError, SignatureBlock, pdf_sign, pdf_signature_check, signing_key
 from tests.compliance.test_reports import build_agency
-from tests.pki import pki_start
 
 pytestmark = pytest.mark.django_db
 
 BLOCK = SignatureBlock("R-000042", "Grace Hopper", "Agency officer", "Department of Energy")
-
-
-@pytest.fixture(scope="session")
-def test_pki(tmp_path_factory):
-    pki, stop = pki_start(tmp_path_factory.mktemp("pki"))
-    yield pki
-    stop()
 
 
 @pytest.fixture
