@@ -182,3 +182,18 @@ def _pem(der: bytes) -> bytes:
     from asn1crypto import pem
 
     return pem.armor("CERTIFICATE", der)
+
+
+if __name__ == "__main__":
+    # Serve the test PKI by hand: `python -m tests.pki DIR` writes the keys and P12 files under DIR.
+    import sys
+    import time
+
+    pki, stop = pki_start(Path(sys.argv[1]))
+    print(f"REPORT_SIGNING_P12={pki.signer_p12} REPORT_SIGNING_P12_PASSWORD={pki.password}")
+    print(f"REPORT_SIGNING_TRUST_ROOTS={pki.root_pem} TSA_TRUST_ROOTS={pki.root_pem} TSA_URL={pki.tsa_url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        stop()
