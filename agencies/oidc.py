@@ -38,7 +38,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 from agencies.models import IdentityLink, User
-from compliance.audit import audit_record
+from core.audit import audit_record
 
 SESSION_ACR = "oidc_acr"
 SESSION_ISSUER = "oidc_issuer"

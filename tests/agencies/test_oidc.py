@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from agencies.models import IdentityLink
 from agencies.oidc import SESSION_ACR
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import AgencyFactory, agency_officer, gsa_officer
 from tests.oidc import PIV_CAC, WEAKER, configure, idp_sign_in, provider_start
 
@@ -162,7 +162,7 @@ def test_without_password_signin_only_superusers_use_a_password(client, settings
 
 def test_turning_passwords_off_ends_existing_password_sessions(client, settings):
     officer = gsa_officer(username="gsa-pw")
-    client.force_login(officer, backend="compliance.signin.LockoutModelBackend")
+    client.force_login(officer, backend="agencies.signin.LockoutModelBackend")
     assert client.get("/").wsgi_request.user.is_authenticated
 
     settings.PASSWORD_SIGNIN = False

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import IdentityLink
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from tests.browser.conftest import screenshot
 from tests.factories import AgencyFactory, agency_officer
 from tests.oidc import PIV_CAC, WEAKER, configure, provider_start

@@ -10,8 +10,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from compliance.audit import audit_record
-from compliance.checkpoints import (
+from core.audit import audit_record
+from core.checkpoints import (
     Checkpoint,
     CheckpointError,
     _sign,
