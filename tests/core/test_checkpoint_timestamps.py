@@ -134,3 +134,13 @@ def tsa_url() -> str:
     from django.conf import settings
 
     return settings.TSA_URL
+
+
+def test_the_checkpoint_task_logs_an_unreachable_authority_and_carries_on(settings, caplog):
+    from core.tasks import audit_checkpoint_task
+
+    settings.TSA_URL = "http://127.0.0.1:9/tsa"
+    _events(1)
+
+    assert audit_checkpoint_task() == -1
+    assert "Audit checkpoint not written" in caplog.text
