@@ -101,7 +101,14 @@ def signin_success_record(*, username: str, ip_address: str | None) -> None:
 
 
 class LockoutModelBackend(ModelBackend):
-    """Django's model backend, refusing a username+address while it is locked out."""
+    """Django's model backend, refusing a username+address while it is locked out.
+
+    With PASSWORD_SIGNIN off (single sign-on in production) only superusers may use a password; a
+    password session of anyone else stops being valid too (get_user asks the same question).
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and (settings.PASSWORD_SIGNIN or user.is_superuser)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username and signin_locked_until(username=str(username), ip_address=client_ip(request)):

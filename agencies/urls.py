@@ -1,9 +1,11 @@
 from django.urls import path
 
-from agencies import views
+from agencies import signin_views, views
 
 app_name = "agencies"
 urlpatterns = [
+    path("accounts/oidc/start/", signin_views.OidcStartView.as_view(), name="oidc-start"),
+    path("accounts/oidc/callback/", signin_views.OidcCallbackView.as_view(), name="oidc-callback"),
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("onboardings/", views.OnboardingListView.as_view(), name="onboarding-list"),

@@ -26,6 +26,7 @@ from compliance.assessment import AgencyAssessment, agencies_assess
 from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.pdf import render_pdf
+from compliance.signing import SignatureBlock, SignatureCheck, pdf_sign, pdf_signature_check
 from compliance.tasks import report_generate_task
 from core.audit import audit_record, snapshot
 from core.errors import PermissionRefused, ServiceError
@@ -139,20 +140,31 @@ def report_generate(*, report_id: int) -> Report:
     """Render a queued report and issue it. Safe to run twice: an issued or running report is left alone.
 
     1. Claim the row (conditional UPDATE; zero rows means another worker has it or it is done).
-    2. Build the context and render the PDF, outside any transaction.
+    2. Build the context, render the PDF and sign it (PAdES, with a timestamp when TSA_URL is set),
+       outside any transaction.
     3. In one transaction: store the file under a generated name with its sha256, mark it issued,
        supersede earlier issued reports of the same agency and framework, and audit.
     """
     if not _claim(report_id):
         return Report.objects.get(pk=report_id)
-    report = Report.objects.select_related("agency", "requested_by").get(pk=report_id)
+    report = Report.objects.select_related("agency", "requested_by__agency").get(pk=report_id)
     issued_at = timezone.now()
     try:
         pdf = render_pdf(TEMPLATE, report_context(report, now=issued_at))
+        pdf = pdf_sign(pdf, block=signature_block(report))
     except (Exception, FatalURLFetchingError) as exc:  # the fetcher's refusal is a BaseException
         report_fail(report_id=report_id, message=f"{type(exc).__name__}: {exc}")
         raise ReportRenderFailed(f"{report.number} could not be rendered: {exc}") from exc
     return _issue(report, pdf, issued_at)
+
+
+def signature_block(report: Report) -> SignatureBlock:
+    """The attester of the visible signature block: the account that requested the report, never free text."""
+    user = report.requested_by
+    if user is None:
+        return SignatureBlock(report.number, _display_name(None), "Operator", "")
+    agency = user.agency.name if user.agency_id else ""
+    return SignatureBlock(report.number, _display_name(user), Role(user.role).label, agency)
 
 
 def _issue(report: Report, pdf: bytes, issued_at: dt.datetime) -> Report:
@@ -337,8 +349,11 @@ def _government_sections(assessments: list[AgencyAssessment]) -> dict:
 
 @dataclass(frozen=True)
 class AttestationCheck:
+    """Whether we issued a PDF (by its sha256) and, when the file itself was given, what its signature says."""
+
     sha256: str
     report: Report | None
+    signature: SignatureCheck | None = None
 
     @property
     def issued(self) -> bool:
@@ -349,10 +364,12 @@ class AttestationCheck:
         return self.report.superseded_by if self.report else None
 
     def as_dict(self) -> dict:
+        signature = {"signature": self.signature.as_dict() if self.signature else None}
         if self.report is None:
-            return {"sha256": self.sha256, "issued": False}
+            return {"sha256": self.sha256, "issued": False, **signature}
         report, newer = self.report, self.superseded_by
         return {
+            **signature,
             "sha256": self.sha256,
             "issued": True,
             "report_id": report.number,
@@ -370,9 +387,15 @@ class AttestationCheck:
 
 
 def attestation_verify(*, sha256: str = "", content: bytes | None = None) -> AttestationCheck:
-    """Whether a PDF (given as bytes or as its sha256) is an attestation we issued, and what replaced it."""
+    """Whether a PDF (given as bytes or as its sha256) is an attestation we issued, and what replaced it.
+
+    Given the bytes, the PDF's signature is validated too: an altered copy has another hash, and its
+    signature says whether the signed bytes were changed or only something was appended.
+    """
+    signature = None
     if content is not None:
         sha256 = hashlib.sha256(content).hexdigest()
+        signature = pdf_signature_check(content)
     sha256 = sha256.strip().lower()
     report = None
     if len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256):
@@ -381,4 +404,4 @@ def attestation_verify(*, sha256: str = "", content: bytes | None = None) -> Att
             .filter(status=Report.Status.ISSUED, sha256=sha256)
             .first()
         )
-    return AttestationCheck(sha256=sha256, report=report)
+    return AttestationCheck(sha256=sha256, report=report, signature=signature)

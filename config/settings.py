@@ -8,6 +8,7 @@ sets DEBUG=false, SECRET_KEY, DATABASE_URL and CELERY_BROKER_URL.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -397,3 +398,54 @@ LOGGING = {
     # WeasyPrint logs every rendering step at INFO; keep its warnings only.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# ---- Federal sign-in and signed attestations (issue 15; docs/sign-in-and-signatures.md) ----
+# Single sign-on with OpenID Connect (agencies/oidc.py): Login.gov or an agency's own IdP. Configured when the
+# issuer, the client id and the private key (PEM, for private_key_jwt client authentication) are all set.
+OIDC_ISSUER_URL = env_str("OIDC_ISSUER_URL").rstrip("/")
+if OIDC_ISSUER_URL:
+    OIDC_ISSUER_URL = env_url("OIDC_ISSUER_URL", "", schemes=("http", "https") if DEBUG else ("https",)).rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_PRIVATE_KEY_FILE = env_str("OIDC_PRIVATE_KEY_FILE")
+# Space-separated acr values asked for; the acr the IdP answers with must be one of them. The default asks
+# Login.gov for PIV/CAC.
+OIDC_ACR_VALUES = env_str("OIDC_ACR_VALUES", "http://idmanagement.gov/ns/assurance/aal/2?hspd12=true")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Login.gov")
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+if any((OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_PRIVATE_KEY_FILE)) and not all(
+    (OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_PRIVATE_KEY_FILE)
+):
+    raise ImproperlyConfigured("Single sign-on needs OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_PRIVATE_KEY_FILE.")
+if "openid" not in OIDC_SCOPES.split():
+    raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+# Local passwords: false turns them off for everyone but superusers (production with single sign-on).
+PASSWORD_SIGNIN = env_bool("PASSWORD_SIGNIN", True)
+AUTHENTICATION_BACKENDS += ["agencies.oidc.OidcSessionBackend"]
+if OIDC_ISSUER_URL:
+    # Sign-out posts to the registry, which redirects to the IdP's end_session_endpoint: browsers apply
+    # form-action to that redirect, so the IdP's origin is allowed there (and nowhere else).
+    _idp = urlsplit(OIDC_ISSUER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
+
+# Report PDFs are signed (PAdES) with this PKCS#12 key; required when DEBUG is off. In DEBUG without one, a
+# development key is created under var/signing/ and the PDFs say "development signature".
+REPORT_SIGNING_P12 = env_str("REPORT_SIGNING_P12")
+REPORT_SIGNING_P12_PASSWORD = env_str("REPORT_SIGNING_P12_PASSWORD")
+# PEM file of the roots a signature must chain to (default: the self-signed certificates in the P12).
+REPORT_SIGNING_TRUST_ROOTS = env_str("REPORT_SIGNING_TRUST_ROOTS")
+if not DEBUG and not REPORT_SIGNING_P12:
+    raise ImproperlyConfigured("REPORT_SIGNING_P12 must be set when DEBUG is off: every report PDF is signed.")
+for _setting in ("REPORT_SIGNING_P12", "REPORT_SIGNING_TRUST_ROOTS", "OIDC_PRIVATE_KEY_FILE"):
+    if globals()[_setting] and not Path(globals()[_setting]).is_file():
+        raise ImproperlyConfigured(f"{_setting} names {globals()[_setting]!r}, which is not a readable file.")
+# RFC 3161 timestamps (PAdES B-T for reports, and every audit checkpoint) from this authority, when set.
+TSA_URL = env_str("TSA_URL")
+if TSA_URL:
+    TSA_URL = env_url("TSA_URL", "", schemes=("http", "https"))
+# PEM file of the roots the timestamp authority's certificate chains to (default: the public roots of certifi).
+TSA_TRUST_ROOTS = env_str("TSA_TRUST_ROOTS")
+if not TSA_TRUST_ROOTS:
+    import certifi
+
+    TSA_TRUST_ROOTS = certifi.where()

@@ -10,6 +10,12 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("REGISTRY_VAR_DIR", tempfile.mkdtemp(prefix="registry-test-"))
+# Report PDFs are always signed, and DEBUG is off in tests: sign with a development key made for this run
+# (tests of the signatures themselves use a real test PKI, tests/pki.py).
+if not os.environ.get("REPORT_SIGNING_P12"):
+    from compliance.signing_keys import development_p12_ensure
+
+    os.environ["REPORT_SIGNING_P12"] = str(development_p12_ensure(os.environ["REGISTRY_VAR_DIR"]))
 
 from config.settings import *  # noqa: E402,F403
 

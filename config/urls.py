@@ -1,13 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agencies.signin_views import SignInView, SignOutView
 from compliance.views.dashboard import DashboardView
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # The portal (issue 5).
     path("catalog/", include("catalog.urls")),

@@ -8,10 +8,18 @@ WORM volume), and `verify_audit_log` checks the chain against every checkpoint i
 
 Each line of `checkpoints.jsonl` is `{"seq": ..., "hash": ..., "at": ..., "mac": ...}`, where
 `mac = HMAC-SHA256(AUDIT_CHECKPOINT_KEY, "seq:hash:at")`.
+
+Whoever holds the key could still write a checkpoint with an earlier `at`. With TSA_URL set, each line
+also carries `tst`, an RFC 3161 timestamp token of "seq:hash:at" from that authority (base64 DER), and
+`verify_audit_log` checks every token: it covers exactly that line, it comes from a trusted authority
+(TSA_TRUST_ROOTS), and its time is within CHECKPOINT_TIMESTAMP_TOLERANCE of `at`. Once one checkpoint
+is timestamped, a later one without a token is a break too (a stripped token).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import fcntl
 import hashlib
@@ -26,8 +34,11 @@ from django.utils import timezone
 
 from core.audit import GENESIS_HASH, ChainBreak, audit_chain_verify, chain_hash
 from core.models import AuditChainHead, AuditEvent
+from core.timestamps import TimestampError, certificates_load, timestamp_request, timestamp_verify
 
 CHECKPOINT_FILE = "checkpoints.jsonl"
+# How far a checkpoint's own time may be from the time its timestamp authority signed.
+CHECKPOINT_TIMESTAMP_TOLERANCE = dt.timedelta(minutes=10)
 
 
 class CheckpointError(Exception):
@@ -39,6 +50,7 @@ class Checkpoint:
     seq: int
     hash: str
     at: str
+    tst: str = ""  # base64 DER RFC 3161 token over message(), when TSA_URL was set
 
     def message(self) -> bytes:
         return f"{self.seq}:{self.hash}:{self.at}".encode()
@@ -67,7 +79,9 @@ def audit_checkpoints_read(path: Path | None = None) -> list[Checkpoint]:
             continue
         try:
             data = json.loads(line)
-            checkpoint = Checkpoint(seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]))
+            checkpoint = Checkpoint(
+                seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]), tst=str(data.get("tst", ""))
+            )
             mac = str(data["mac"])
         except (ValueError, KeyError, TypeError):
             raise CheckpointError(f"{path}, line {number}: not a checkpoint") from None
@@ -101,7 +115,9 @@ def audit_checkpoint_write(*, now: dt.datetime | None = None) -> Checkpoint | Ch
     1. Read the committed head (its hash is that of an event already committed).
     2. Check that the events since the last checkpoint continue the chain from it, so a
        tampered chain is never anchored (the break is returned instead).
-    3. Append the signed line under an exclusive file lock and fsync it. An unchanged head
+    3. With TSA_URL, have the line's message timestamped (RFC 3161); an authority that does not
+       answer leaves the head unanchored this time (CheckpointError), never anchored without a token.
+    4. Append the signed line under an exclusive file lock and fsync it. An unchanged head
        is not written twice.
     """
     head = AuditChainHead.objects.filter(id=1).first() or AuditChainHead(id=1)
@@ -117,22 +133,64 @@ def audit_checkpoint_write(*, now: dt.datetime | None = None) -> Checkpoint | Ch
         if last and last.seq == head.seq:
             return last
         at = (now or timezone.now()).astimezone(dt.UTC).isoformat(timespec="seconds")
-        checkpoint = Checkpoint(seq=head.seq, hash=head.hash, at=at)
+        checkpoint = _timestamped(Checkpoint(seq=head.seq, hash=head.hash, at=at))
         line = {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at, "mac": _sign(checkpoint)}
+        if checkpoint.tst:
+            line["tst"] = checkpoint.tst
         handle.write(json.dumps(line, sort_keys=True) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     return checkpoint
 
 
+def _timestamped(checkpoint: Checkpoint) -> Checkpoint:
+    if not settings.TSA_URL:
+        return checkpoint
+    try:
+        token = timestamp_request(data=checkpoint.message(), url=settings.TSA_URL)
+    except TimestampError as error:
+        raise CheckpointError(str(error)) from error
+    return Checkpoint(checkpoint.seq, checkpoint.hash, checkpoint.at, base64.b64encode(token).decode())
+
+
+def checkpoint_timestamps_verify(checkpoints: list[Checkpoint]) -> ChainBreak | None:
+    """The first checkpoint whose timestamp is missing (after a timestamped one), invalid or far from its time."""
+    roots = certificates_load(settings.TSA_TRUST_ROOTS) if settings.TSA_TRUST_ROOTS else []
+    seen_token = False
+    for checkpoint in checkpoints:
+        if not checkpoint.tst:
+            if seen_token:
+                return ChainBreak(checkpoint.seq, f"checkpoint #{checkpoint.seq} lost its timestamp")
+            continue
+        seen_token = True
+        try:
+            token = base64.b64decode(checkpoint.tst, validate=True)
+        except (binascii.Error, ValueError):
+            return ChainBreak(checkpoint.seq, f"checkpoint #{checkpoint.seq} has an unreadable timestamp")
+        check = timestamp_verify(token=token, data=checkpoint.message(), trust_roots=roots)
+        if not check.valid:
+            return ChainBreak(
+                checkpoint.seq, f"the timestamp of checkpoint #{checkpoint.seq} is invalid: {check.problem}"
+            )
+        written = dt.datetime.fromisoformat(checkpoint.at)
+        if abs(check.time - written) > CHECKPOINT_TIMESTAMP_TOLERANCE:
+            reason = f"checkpoint #{checkpoint.seq} says {checkpoint.at} but was timestamped {check.time.isoformat()}"
+            return ChainBreak(checkpoint.seq, f"{reason} (backdated)")
+    return None
+
+
 def audit_log_verify() -> tuple[ChainBreak | None, int]:
     """Recompute the whole chain and compare it with every checkpoint; return (first break, checkpoints used).
 
-    A checkpoint file that cannot be read or holds a forged line is itself a break (seq 0).
+    A checkpoint file that cannot be read or holds a forged line is itself a break (seq 0), and so is
+    a checkpoint whose timestamp fails (checkpoint_timestamps_verify).
     """
     try:
         checkpoints = audit_checkpoints_read()
     except CheckpointError as error:
         return ChainBreak(0, str(error)), 0
+    broken = checkpoint_timestamps_verify(checkpoints)
+    if broken:
+        return broken, len(checkpoints)
     anchors = {c.seq: c.hash for c in checkpoints if c.seq > 0}
     return audit_chain_verify(checkpoints=anchors), len(checkpoints)

@@ -22,9 +22,13 @@ def sweep_stale_jobs() -> dict[str, dict[str, int]]:
 def audit_checkpoint_task() -> int:
     """Anchor the audit chain's head outside the database (core.checkpoints); log loudly if it is broken."""
     from core.audit import ChainBreak
-    from core.checkpoints import audit_checkpoint_write
+    from core.checkpoints import CheckpointError, audit_checkpoint_write
 
-    result = audit_checkpoint_write()
+    try:
+        result = audit_checkpoint_write()
+    except CheckpointError as error:  # unreadable file, or the timestamp authority did not answer: next run retries
+        audit_logger.error("Audit checkpoint not written: %s", error)
+        return -1
     if isinstance(result, ChainBreak):
         audit_logger.critical("Audit chain broken at event #%s, not anchored: %s", result.seq, result.reason)
         return -1

@@ -28,6 +28,14 @@ if command -v npm >/dev/null 2>&1; then
     npm ci --no-audit --no-fund --loglevel=error
     touch "$npm_stamp"
   fi
+  # The test OpenID provider (oidc-provider) of the sign-in tests has its own package.json and lock, so the
+  # portal's lock stays as it is; it is a test tool, never served.
+  oidc_stamp=tests/oidc_provider/node_modules/.installed-$(sha256sum tests/oidc_provider/package-lock.json | cut -c1-16)
+  if [ ! -f "$oidc_stamp" ]; then
+    echo "setup: installing the test OpenID provider (npm ci in tests/oidc_provider)"
+    npm ci --prefix tests/oidc_provider --no-audit --no-fund --loglevel=error
+    touch "$oidc_stamp"
+  fi
 else
   echo "setup: npm is missing; the portal needs node_modules (install Debian's nodejs and npm)" >&2
 fi

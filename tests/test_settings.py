@@ -116,6 +116,27 @@ def test_start_up_succeeds_with_no_configuration_in_debug():
     assert result.stdout.strip() == "True"
 
 
+def test_start_up_refuses_production_without_a_report_signing_key():
+    result = _start(DEBUG="false", SECRET_KEY="s", REPORT_SIGNING_P12="")
+
+    assert result.returncode != 0
+    assert "REPORT_SIGNING_P12 must be set when DEBUG is off" in result.stderr
+
+
+def test_start_up_refuses_a_report_signing_key_that_is_not_a_file(tmp_path):
+    result = _start(DEBUG="false", SECRET_KEY="s", REPORT_SIGNING_P12=str(tmp_path / "missing.p12"))
+
+    assert result.returncode != 0
+    assert "REPORT_SIGNING_P12 names" in result.stderr
+
+
+def test_start_up_refuses_half_a_single_sign_on_configuration():
+    result = _start(DEBUG="true", OIDC_ISSUER_URL="https://idp.example.gov", OIDC_CLIENT_ID="registry")
+
+    assert result.returncode != 0
+    assert "OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_PRIVATE_KEY_FILE" in result.stderr
+
+
 def test_the_filesystem_broker_writes_only_under_var_broker(tmp_path):
     """Kombu's filesystem transport keeps its exchange table in a relative `control` folder unless told
     otherwise, so a worker or a publisher would write `control/` into whatever folder it was started from."""

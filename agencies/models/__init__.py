@@ -3,7 +3,16 @@
 One module per subject; every model is re-exported here for Django.
 """
 
-from agencies.models.directory import Agency, ApiToken, Deployment, Onboarding, OnboardingTransition, Role, User
+from agencies.models.directory import (
+    Agency,
+    ApiToken,
+    Deployment,
+    IdentityLink,
+    Onboarding,
+    OnboardingTransition,
+    Role,
+    User,
+)
 from agencies.models.security import SignInThrottle
 from agencies.models.webhooks import WebhookDelivery, WebhookSubscription
 
@@ -11,6 +20,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "Deployment",
+    "IdentityLink",
     "Onboarding",
     "OnboardingTransition",
     "Role",

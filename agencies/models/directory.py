@@ -306,3 +306,28 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class IdentityLink(models.Model):
+    """A user's identity at an OpenID provider (issuer and subject), linked on their first single sign-on.
+
+    The link is made by the e-mail address the provider verified, to an account an administrator created;
+    after that the subject alone identifies the user. One subject per user and issuer: another identity
+    with the same e-mail address cannot take the account over.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_links")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    email = models.EmailField(help_text="The verified e-mail address the link was made by.")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="agencies_identitylink_unique_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="agencies_identitylink_one_subject_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

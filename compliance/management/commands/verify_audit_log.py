@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from core.checkpoints import audit_log_verify
+from core.checkpoints import audit_checkpoints_read, audit_log_verify
 from core.models import AuditChainHead
 
 logger = logging.getLogger("core.audit")
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             self.stderr.write(f"Audit log BROKEN at event #{broken.seq}: {broken.reason}")
             sys.exit(1)
         head = AuditChainHead.objects.filter(id=1).first() or AuditChainHead(id=1)
+        timestamped = sum(1 for checkpoint in audit_checkpoints_read() if checkpoint.tst)
         self.stdout.write(
-            f"Audit log intact: {head.seq} events, head {head.hash[:16]}…, checked against {checkpoints} checkpoint(s)."
+            f"Audit log intact: {head.seq} events, head {head.hash[:16]}…, "
+            f"checked against {checkpoints} checkpoint(s), {timestamped} of them with a valid RFC 3161 timestamp."
         )
