@@ -206,7 +206,8 @@ LOGGING = {
 HF_RETRIES = env_int("HF_RETRIES", 3, minimum=0)
 HF_RETRY_BACKOFF_MS = env_int("HF_RETRY_BACKOFF_MS", 1000, minimum=0)
 HF_RETRY_MAX_WAIT_SECONDS = env_int("HF_RETRY_MAX_WAIT_SECONDS", 60, minimum=0)
-VERIFY_WORKERS = env_int("VERIFY_WORKERS", 4, minimum=1)
+# Hashing threads per process; 0 (the default) follows the cores this process may run on.
+VERIFY_WORKERS = env_int("VERIFY_WORKERS", 0, minimum=0)
 VERIFY_MAX_FILES = env_int("VERIFY_MAX_FILES", 20000, minimum=1)
 VERIFY_MAX_DEPTH = env_int("VERIFY_MAX_DEPTH", 16, minimum=1)
 VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minimum=0)
@@ -215,6 +216,9 @@ VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
 VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
 # Disk bandwidth one verification may use, all its threads together (0: unlimited).
 VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
+# A deployment's file whose identity (device, inode, size, mtime, ctime) is unchanged since it was hashed is
+# trusted without reading it, for at most this many days; then it is read and hashed again.
+VERIFY_FULL_REHASH_DAYS = env_int("VERIFY_FULL_REHASH_DAYS", 30, minimum=0)
 CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
     "task": "compliance.tasks.manifest_resync_all_task",
     "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,

@@ -8,7 +8,12 @@ from compliance.models.reliability import JobDispatch
 from compliance.models.reports import Report
 from compliance.models.requirements import Evidence, EvidenceDocument, EvidenceStatus, Requirement, RequirementCatalog
 from compliance.models.security import SignInThrottle
-from compliance.models.verification import ManifestDrift, VerificationFileResult, VerificationRun
+from compliance.models.verification import (
+    DeploymentFileIdentity,
+    ManifestDrift,
+    VerificationFileResult,
+    VerificationRun,
+)
 from compliance.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -17,6 +22,7 @@ __all__ = [
     "AlertPreference",
     "AuditChainHead",
     "AuditEvent",
+    "DeploymentFileIdentity",
     "Evidence",
     "EvidenceDocument",
     "EvidenceStatus",
