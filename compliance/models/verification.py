@@ -177,7 +177,9 @@ class DeploymentFileIdentity(models.Model):
     class Meta:
         ordering = ["deployment", "path"]
         constraints = [
-            models.UniqueConstraint(fields=["deployment", "path"], name="compliance_deploymentfileidentity_unique_path"),
+            models.UniqueConstraint(
+                fields=["deployment", "path"], name="compliance_deploymentfileidentity_unique_path"
+            ),
         ]
 
     def __str__(self) -> str:
