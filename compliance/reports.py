@@ -206,6 +206,7 @@ def report_context(report: Report, *, now: dt.datetime) -> dict:
         "verify_url": verification_address(),
         "government_wide": not report.agency_id,
         "deployments": _deployment_rows(assessments),
+        "full_rehash_days": settings.VERIFY_FULL_REHASH_DAYS,
     }
     if report.agency_id:
         context.update(_agency_sections(assessments[0]))
@@ -226,7 +227,8 @@ def _deployment_rows(assessments: list[AgencyAssessment]) -> list[dict]:
                     "name": deployment.name,
                     "repo": deployment.model_version.repo_id,
                     "commit": run.manifest_commit if run else "",
-                    "files": run.files_total if run else "",
+                    "files": _files_checked(run) if run else "",
+                    "read": _files_read(run) if run else "",
                     "result": run.get_status_display() if run else "Never verified",
                     "result_key": run.status if run else "none",
                     "license_ok": run.license_ok if run else None,
@@ -234,6 +236,19 @@ def _deployment_rows(assessments: list[AgencyAssessment]) -> list[dict]:
                 }
             )
     return rows
+
+
+def _files_checked(run) -> int:
+    return run.count_ok + run.count_mismatch + run.count_missing + run.count_unexpected
+
+
+def _files_read(run) -> str:
+    """How many files the run hashed, and how many it trusted unchanged since an earlier hash of them."""
+    if run.status == "error":
+        return ""
+    if not run.count_trusted:
+        return f"{run.files_hashed} hashed"
+    return f"{run.files_hashed} hashed, {run.count_trusted} unchanged since an earlier hash"
 
 
 # How the minimum-practices table shows each practice's status, as the inventory answers it.

@@ -48,6 +48,8 @@ class VerificationRunSerializer(serializers.ModelSerializer):
             "count_mismatch",
             "count_missing",
             "count_unexpected",
+            "count_trusted",
+            "full_rehash",
             "error_message",
         ]
         read_only_fields = fields
@@ -55,6 +57,10 @@ class VerificationRunSerializer(serializers.ModelSerializer):
 
 class VerificationStartSerializer(serializers.Serializer):
     deployment = serializers.PrimaryKeyRelatedField(queryset=Deployment.objects.none())
+    full = serializers.BooleanField(
+        default=False,
+        help_text="Read and hash every file, even those unchanged (same inode, size, mtime, ctime) since their last hash.",
+    )
 
     def get_fields(self):
         """Offer only the deployments the caller may see, so another agency's ids look unknown."""
@@ -68,7 +74,7 @@ class VerificationStartSerializer(serializers.Serializer):
 class VerificationFileResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = VerificationFileResult
-        fields = ["id", "run", "path", "status", "algorithm", "expected", "actual", "size", "detail"]
+        fields = ["id", "run", "path", "status", "algorithm", "expected", "actual", "size", "detail", "trusted_since"]
         read_only_fields = fields
 
 

@@ -102,6 +102,11 @@ class VerificationRun(models.Model):
         return int(100 * self.bytes_done / self.bytes_total)
 
     @property
+    def files_hashed(self) -> int:
+        """Files this run read and hashed (the others were decided by size or absence, or trusted unchanged)."""
+        return self.files_total
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
