@@ -59,7 +59,7 @@ class VerificationStartSerializer(serializers.Serializer):
     deployment = serializers.PrimaryKeyRelatedField(queryset=Deployment.objects.none())
     full = serializers.BooleanField(
         default=False,
-        help_text="Read and hash every file, even those unchanged (same inode, size, mtime, ctime) since their last hash.",
+        help_text="Read and hash every file, even those unchanged (same inode, size, mtime, ctime) since hashed.",
     )
 
     def get_fields(self):
