@@ -1,11 +1,13 @@
 """Re-verification of a deployment: files unchanged since they were hashed are trusted, everything else is read."""
 
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from compliance.models import AuditEvent, DeploymentFileIdentity, VerificationRun
@@ -161,3 +163,43 @@ def test_another_deployment_of_the_same_files_trusts_nothing_of_the_first(
     run = verify(other)
 
     assert run.status == Status.PASSED and run.count_trusted == 0 and hashed_paths(run) == set(small_model)
+
+
+def run_command(*args, capsys):
+    try:
+        call_command("verify_deployment", *args)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    except CommandError as error:
+        return error.returncode, str(error)
+    return code, capsys.readouterr().out
+
+
+def test_the_command_records_a_run_trusting_unchanged_files_and_full_hashes_on_demand(deployment, verified, capsys):
+    code, out = run_command(str(deployment.pk), "--json", capsys=capsys)
+    full_code, full_out = run_command(str(deployment.pk), "--full", "--json", capsys=capsys)
+
+    quick, full = json.loads(out), json.loads(full_out)
+    assert code == full_code == 0 and quick["status"] == full["status"] == "passed"
+    assert quick["summary"]["trusted"] == 5 and quick["summary"]["hashed"] == 0
+    assert full["full"] is True and full["summary"]["trusted"] == 0 and full["summary"]["hashed"] == 5
+    assert all(f["trusted_since"] for f in quick["files"]) and not any(f["trusted_since"] for f in full["files"])
+    assert VerificationRun.objects.get(pk=quick["run"]).trigger == VerificationRun.Trigger.COMMAND
+
+
+def test_the_command_prints_unchanged_since_and_exits_1_on_a_changed_file(deployment, verified, capsys):
+    with open(Path(deployment.storage_path) / "tokenizer.json", "r+b") as stream:
+        stream.write(b"{")
+
+    code, out = run_command(str(deployment.pk), capsys=capsys)
+
+    assert code == 1
+    assert "ok (unchanged since " in out and "mismatch   tokenizer.json" in out
+
+
+def test_the_command_refuses_an_unknown_deployment_with_exit_2():
+    with pytest.raises(CommandError) as raised:
+        call_command("verify_deployment", "999999")
+
+    assert raised.value.returncode == 2
