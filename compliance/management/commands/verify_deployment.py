@@ -90,6 +90,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             f"run #{run.pk} {run.status}: {run.count_ok} ok, {run.count_mismatch} mismatch,"
-            f" {run.count_missing} missing, {run.count_unexpected} unexpected; {run.files_hashed} file(s) hashed ({run.bytes_done} bytes),"
+            f" {run.count_missing} missing, {run.count_unexpected} unexpected;"
+            f" {run.files_hashed} file(s) hashed ({run.bytes_done} bytes),"
             f" {run.count_trusted} unchanged since an earlier hash"
         )
