@@ -6,10 +6,10 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self):
-        # Registering the tasks in every process (not only in workers, where autodiscovery imports them)
-        # lets `job_send` send a job through its task's own apply_async: with its options, and run
-        # in-process when task_always_eager is on, instead of by bare name.
-        from compliance import signin, tasks  # noqa: F401
+        # Nothing heavy here: every process (a command like verify_model included) runs this at start-up.
+        # The tasks (and Celery, and huggingface_hub through them) are imported by `job_send` when a job
+        # is first sent, and by autodiscovery in workers.
+        from compliance import signin
         from compliance.reliability import register_report_jobs, register_verification_runs
 
         register_verification_runs()

@@ -17,10 +17,11 @@ harmless. Other job kinds join with `register_swept_job(SweptJob(...))` from the
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from celery import Celery
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -28,7 +29,11 @@ from django.utils import timezone
 
 from compliance.audit import audited_bulk_update
 from compliance.models import JobDispatch
-from config.celery import app as registry_celery_app
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+registry_celery_app: Celery | None = None  # config.celery's app, once a job was sent
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +86,8 @@ def job_send(task_name: str, *args: int, app: Celery | None = None) -> bool:
     The publish retry policy in settings bounds how long this can take with the broker down.
     """
     try:
-        celery_app = app or registry_celery_app
+        celery_app = app or _registry_celery_app()
+        _import_task_module(task_name)
         task = celery_app.tasks.get(task_name)
         # A registered task is sent through its own apply_async (which honours its options);
         # a name this process does not know is still sent by name.
@@ -93,6 +99,28 @@ def job_send(task_name: str, *args: int, app: Celery | None = None) -> bool:
         logger.warning("Could not send %s%s; the job row stays queued for the sweeper.", task_name, args, exc_info=True)
         return False
     return True
+
+
+def _registry_celery_app() -> Celery:
+    """The registry's Celery app, imported when a job is first sent: Celery takes a quarter of a second to
+    import, which commands and processes that send nothing (verify_model, a web request that only reads)
+    should not pay at start-up."""
+    global registry_celery_app
+    if registry_celery_app is None:
+        from config.celery import app
+
+        registry_celery_app = app
+    return registry_celery_app
+
+
+def _import_task_module(task_name: str) -> None:
+    """Register the task (with its options) by importing its module, e.g. compliance.tasks; unknown: by name."""
+    module = task_name.rpartition(".")[0]
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:  # the module exists but is broken: say so
+            raise
 
 
 def job_send_on_commit(task_name: str, *args: int, app: Celery | None = None) -> None:

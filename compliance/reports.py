@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from weasyprint.urls import FatalURLFetchingError
 
 from agencies.models import Agency, Role, User
 from agencies.services import PermissionRefused, ServiceError
@@ -27,7 +26,6 @@ from compliance.assessment import AgencyAssessment, agencies_assess
 from compliance.audit import audit_record, snapshot
 from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
-from compliance.pdf import render_pdf
 from compliance.reliability import job_send_on_commit
 
 TEMPLATE = "compliance/reports/report.html"
@@ -134,6 +132,14 @@ def _claim(report_id: int) -> bool:
     return bool(claimed)
 
 
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The PDF of a report template. WeasyPrint (about a second to import) is imported here, when a report
+    renders, so that web requests and commands that never render one do not pay for it."""
+    from compliance import pdf
+
+    return pdf.render_pdf(template_name, context)
+
+
 def report_generate(*, report_id: int) -> Report:
     """Render a queued report and issue it. Safe to run twice: an issued or running report is left alone.
 
@@ -146,6 +152,8 @@ def report_generate(*, report_id: int) -> Report:
         return Report.objects.get(pk=report_id)
     report = Report.objects.select_related("agency", "requested_by").get(pk=report_id)
     issued_at = timezone.now()
+    from weasyprint.urls import FatalURLFetchingError  # WeasyPrint loads when a report renders, not before
+
     try:
         pdf = render_pdf(TEMPLATE, report_context(report, now=issued_at))
     except (Exception, FatalURLFetchingError) as exc:  # the fetcher's refusal is a BaseException

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -237,10 +236,8 @@ OFFBOARDING_PERIOD_DAYS = env_int("OFFBOARDING_PERIOD_DAYS", 180, minimum=1)
 ALERT_SCAN_HOUR = env_int("ALERT_SCAN_HOUR", 6, minimum=0)
 if ALERT_SCAN_HOUR > 23:
     raise ImproperlyConfigured(f"ALERT_SCAN_HOUR must be an hour from 0 to 23, not {ALERT_SCAN_HOUR}.")
-CELERY_BEAT_SCHEDULE["alerts-daily-scan"] = {
-    "task": "compliance.tasks.alerts_scan_task",
-    "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
-}
+# The daily alert scan ("alerts-daily-scan", a crontab at ALERT_SCAN_HOUR) joins the beat schedule in
+# config/celery.py: building a crontab here would import Celery into every process that reads the settings.
 
 
 # The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,

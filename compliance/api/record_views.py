@@ -28,7 +28,6 @@ from agencies.selectors import agency_list
 from agencies.services import ServiceError
 from catalog.models import ModelVersion, Offering
 from compliance import services
-from compliance.aibom import aibom_document
 from compliance.api.record_serializers import (
     AssessmentSerializer,
     AttestationCheckSerializer,
@@ -304,6 +303,8 @@ class AgencyComplianceViewSet(ApiBaseMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def aibom(self, request, pk=None):
         """The CycloneDX 1.6 AI-BOM of every model version the agency deploys, with verification status."""
+        from compliance.aibom import aibom_document  # cyclonedx loads when a BOM is asked for
+
         return Response(aibom_document(agency=self.get_object(), actor=request.user))
 
 
@@ -323,4 +324,6 @@ class ModelVersionAibomViewSet(ApiBaseMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def aibom(self, request, pk=None):
         """The model version as a machine-learning-model component, with its files, hashes and license."""
+        from compliance.aibom import aibom_document  # cyclonedx loads when a BOM is asked for
+
         return Response(aibom_document(model_version=self.get_object()))

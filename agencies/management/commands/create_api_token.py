@@ -7,6 +7,7 @@ from agencies.tokens import MAX_EXPIRY_DAYS, api_token_create
 
 class Command(BaseCommand):
     help = "Create an API token for a user and print only the key (shown once; only its hash is stored)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("username")
