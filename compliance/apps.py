@@ -6,12 +6,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self):
-        # Nothing heavy here: every process (a command like verify_model included) runs this at start-up.
-        # The tasks (and Celery, and huggingface_hub through them) are imported by `job_send` when a job
-        # is first sent, and by autodiscovery in workers.
-        from compliance import signin
-        from compliance.reliability import register_report_jobs, register_verification_runs
+        # The job kinds register in compliance/jobs.py, imported by the sweeper (core.jobs.swept_jobs): they
+        # name their task objects, and importing the tasks (and Celery) here would cost every process.
+        from catalog.signals import offering_status_changed
+        from compliance.receivers import offering_status_changed_alert
 
-        register_verification_runs()
-        register_report_jobs()
-        signin.connect_signals()
+        offering_status_changed.connect(offering_status_changed_alert, dispatch_uid="compliance.offering_alerts")

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from agencies.models import Deployment
 from agencies.services import require_agency_access
-from compliance.audit import audit_record, snapshot
+from agencies.webhooks import webhook_event_emit
 from compliance.engine import (
     OK,
     REFUSED,
@@ -36,8 +36,13 @@ from compliance.hashing import FolderRefused, Identity, ModelFolder, Scan, confi
 from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import DeploymentFileIdentity, VerificationFileResult, VerificationGroup, VerificationRun
-from compliance.reliability import job_send_on_commit
-from compliance.webhooks import webhook_event_emit
+from compliance.tasks import (
+    alerts_verification_finished_task,
+    verification_hash_group_task,
+    verification_run_task,
+)
+from core.audit import audit_record, snapshot
+from core.jobs import job_send_on_commit
 
 logger = logging.getLogger(__name__)
 Status = VerificationRun.Status
@@ -71,7 +76,7 @@ def verification_start(
             agency_id=deployment.agency_id,
             after=snapshot(run),
         )
-        job_send_on_commit("compliance.tasks.verification_run_task", run.pk)
+        job_send_on_commit(verification_run_task, run.pk)
     return run
 
 
@@ -296,7 +301,7 @@ def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None
         )
         indexes = list(range(len(groups)))
         for index in indexes:
-            job_send_on_commit("compliance.tasks.verification_hash_group_task", run.pk, index)
+            job_send_on_commit(verification_hash_group_task, run.pk, index)
     if not groups:
         verification_finalize(run_id=run.pk)
 
@@ -380,7 +385,7 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 def _audit_finished(run: VerificationRun) -> None:
     """Inside the transaction that ends the run: the audit event and, for a failure, the alert task and webhook."""
     if run.status in (Status.FAILED, Status.ERROR):
-        job_send_on_commit("compliance.tasks.alerts_verification_finished_task", run.pk)
+        job_send_on_commit(alerts_verification_finished_task, run.pk)
         _emit_verification_failed(run)
     audit_record(
         actor=None,
