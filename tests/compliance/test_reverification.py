@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from compliance.models import AuditEvent, DeploymentFileIdentity, VerificationRun
+from compliance.models import DeploymentFileIdentity, VerificationRun
 from compliance.verification import verification_execute, verification_start
+from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory
 
