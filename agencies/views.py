@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -224,6 +225,7 @@ class DeploymentDetailView(SignedInMixin, TemplateView):
             "deployment": deployment,
             "runs": paginate(self.request, deployment.verification_runs.select_related("requested_by")),
             "can_change": user.is_gsa_officer or user.is_agency_officer,
+            "full_rehash_days": settings.VERIFY_FULL_REHASH_DAYS,
         }
 
 

@@ -5,10 +5,20 @@ file), serves its manifest from the stand-in Hub, and prints ratios measured in 
 
     python bench/verify_bench.py [--scale 1.0] [--workers 2] [--repeat 1] [--keep DIR]
     python bench/verify_bench.py --scan [--scale 1.0] [--repeat 3]
+    python bench/verify_bench.py --e2e [--skip-engine] [--e2e-scale 1.0]
 
 With --scan (issue 16) it measures file scanning instead: verification with and without scanning on
 a safetensors model (target: at most 5 % slower), and the peak memory of scanning a PyTorch zip
 archive of about 1.5 GB (target: under 100 MB; scanning reads only its data.pkl).
+
+With --e2e it also measures what users run (issue 18), each command as a whole process, best of 3, in
+the same run against the same stand-in Hub, with the page cache warmed the same way before every timing:
+`manage.py verify_model ... --json` against `hf cache verify --local-dir` on 4 x 512 MB + small files
+and on one 2 GB file; the start-up of both (`--help`); and the re-verification of an unchanged 2 GB
+deployment against its first verification (the run itself, as a worker does it, and the whole
+`verify_deployment` process). Targets: multi-file >= 1.5x faster than hf, single file <= 1.10x hf's
+time, start-up <= 1.5x hf's, re-verification >= 20x faster, peak RSS < 100 MB.
+
 
 Targets (issue 3): multi-file >= 1.7x faster than HfApi.verify_repo_checksums on 2 cores, within
 10 % of serial hashlib on a single file, peak memory < 100 MB. Our verification runs in a child
@@ -115,6 +125,194 @@ def hf_verify(api, repo_id: str, commit: str, folder: Path) -> float:
     seconds = time.perf_counter() - started
     assert not result.mismatches and not result.missing_paths, result
     return seconds
+
+
+E2E_BEST_OF = 3
+HF_CLI = Path(sys.executable).with_name("hf")
+
+
+def build_e2e(base: Path, scale: float) -> dict[str, Path]:
+    """4 x 512 MB shards plus small files, and one 2 GB file (times the scale)."""
+    shard, single = max(1, int(512 * MB * scale)), max(1, int(2048 * MB * scale))
+    multi = base / "e2e-multi"
+    for i in range(4):
+        # Valid safetensors files (a header, then the tensor bytes): the command scans them as users' would be.
+        write_safetensors(multi / f"model-0000{i + 1}-of-00004.safetensors", shard, seed=100 + i)
+    (multi / "config.json").write_text(json.dumps({"hidden_size": 4096, "num_layers": 32}))
+    (multi / "generation_config.json").write_text(json.dumps({"do_sample": True}))
+    write_random(multi / "tokenizer.json", 9 * MB, seed=110)
+    write_safetensors(base / "e2e-single" / "model.safetensors", single, seed=120)
+    return {"multi": multi, "single": base / "e2e-single"}
+
+
+def warm(folder: Path) -> None:
+    """Read every file once, so that each timed command starts with the files in the page cache."""
+    buffer = bytearray(8 * MB)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with path.open("rb", buffering=0) as stream:
+                while stream.readinto(buffer):
+                    pass
+
+
+CPU_SECONDS: dict[str, list[float]] = {}
+
+
+def timed_process(
+    argv: list[str], env: dict, *, expect: tuple[int, ...] = (0,), tag: str = ""
+) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in bytes (the process's own, from wait4) and standard output of one process.
+
+    Its CPU seconds (user + system, all threads) are kept under `tag`: on a shared machine the wall time
+    depends on the others' load, the CPU time much less."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if tag:
+            CPU_SECONDS.setdefault(tag, []).append(usage.ru_utime + usage.ru_stime)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in expect:
+            raise RuntimeError(f"{argv[:4]} exited {process.returncode}: {err.read().decode()[-2000:]}")
+        return seconds, usage.ru_maxrss * 1024, out.read().decode()
+
+
+def e2e_compare(folders: dict[str, Path], commits: dict[str, str], env: dict) -> dict[str, tuple[float, float]]:
+    """Our verify_model against hf cache verify, both as processes, alternating, best of E2E_BEST_OF."""
+    figures = {}
+    for name, folder in folders.items():
+        repo = f"bench/e2e-{name}"
+        ours_argv = [sys.executable, "manage.py", "verify_model", repo, "--revision", commits[name]]
+        ours_argv += ["--path", str(folder), "--json"]
+        hf_argv = [str(HF_CLI), "cache", "verify", repo, "--revision", commits[name], "--local-dir", str(folder)]
+        ours_times, hf_times = [], []
+        for _ in range(E2E_BEST_OF):
+            warm(folder)
+            seconds, _, out = timed_process(ours_argv, env, tag=f"ours-{name}")
+            assert json.loads(out)["summary"]["ok"] == len(list(folder.rglob("*.*"))), out[-500:]
+            ours_times.append(seconds)
+            warm(folder)
+            seconds, _, out = timed_process(hf_argv, env, tag=f"hf-{name}")
+            hf_times.append(seconds)
+        figures[name] = (min(ours_times), min(hf_times))
+        total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        print(
+            f"e2e {name:6} {total / MB:,.0f} MB: verify_model {min(ours_times):.2f}s "
+            f"(runs {', '.join(f'{t:.2f}' for t in ours_times)}), hf cache verify {min(hf_times):.2f}s "
+            f"(runs {', '.join(f'{t:.2f}' for t in hf_times)}), load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+    return figures
+
+
+def e2e_startup(env: dict, repeat: int = 5) -> tuple[float, float]:
+    ours_argv = [sys.executable, "manage.py", "verify_model", "--help"]
+    hf_argv = [str(HF_CLI), "cache", "verify", "--help"]
+    ours = min(timed_process(ours_argv, env, tag="ours-help")[0] for _ in range(repeat))
+    hf = min(timed_process(hf_argv, env, tag="hf-help")[0] for _ in range(repeat))
+    print(f"start-up (--help, best of {repeat}): verify_model {ours:.2f}s, hf cache verify {hf:.2f}s", flush=True)
+    return ours, hf
+
+
+REVERIFY = """
+import json, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from compliance.models import VerificationRun
+from compliance.verification import verification_execute, verification_start
+from tests.factories import DeploymentFactory, ModelVersionFactory, OfferingFactory
+
+repo, commit, folder = sys.argv[1:4]
+offering = OfferingFactory(allowed_licenses=["apache-2.0"])
+version = ModelVersionFactory(offering=offering, repo_id=repo, revision=commit, declared_license="apache-2.0")
+deployment = DeploymentFactory(model_version=version, storage_path=folder)
+
+def verify(full=False):
+    started = time.perf_counter()
+    run = verification_start(deployment=deployment, requested_by=None, full=full)
+    run = verification_execute(run_id=run.pk, fan_out=False)
+    seconds = time.perf_counter() - started
+    assert run.status == VerificationRun.Status.PASSED, (run.status, run.error_message)
+    return {"seconds": seconds, "hashed": run.files_hashed, "trusted": run.count_trusted, "bytes": run.bytes_done}
+
+first = verify()
+again = [verify() for _ in range(3)]
+full = [verify(full=True) for _ in range(2)]
+print(json.dumps({"deployment": deployment.pk, "first": first, "again": again, "full": full}))
+"""
+
+
+def e2e_reverify(folder: Path, repo: str, commit: str, env: dict) -> tuple[float, float, float, float]:
+    """The first verification of a deployment, then re-verifications of it unchanged: in a warm process (as a
+    worker runs them) and as whole `verify_deployment` processes."""
+    warm(folder)
+    out = subprocess.run(
+        [sys.executable, "-c", REVERIFY, repo, commit, str(folder)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    first, again = result["first"], min(result["again"], key=lambda r: r["seconds"])
+    full = min(r["seconds"] for r in result["full"])
+    assert again["hashed"] == 0 and again["bytes"] == 0, again
+    argv = [sys.executable, "manage.py", "verify_deployment", str(result["deployment"]), "--json"]
+    warm(folder)
+    process_full = min(timed_process([*argv, "--full"], env)[0] for _ in range(E2E_BEST_OF))
+    process_again = min(timed_process(argv, env)[0] for _ in range(E2E_BEST_OF))
+    print(
+        f"re-verify {repo}: run (in a worker's process) first {first['seconds']:.3f}s "
+        f"({first['hashed']} file hashed), full hash {full:.3f}s, unchanged {again['seconds']:.3f}s "
+        f"({again['trusted']} trusted); whole verify_deployment process: --full {process_full:.2f}s, "
+        f"unchanged {process_again:.2f}s; load {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    return first["seconds"], again["seconds"], process_full, process_again
+
+
+def e2e(base: Path, scale: float, hub, env: dict) -> None:
+    from tests.standin_hub import HubFile
+
+    print(f"building the end-to-end folders in {base} (scale {scale}) ...", flush=True)
+    folders = build_e2e(base, scale)
+    commits = {}
+    for name, folder in folders.items():
+        files = [HubFile.from_file(p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*"))]
+        commits[name] = hub.publish(f"bench/e2e-{name}", files, license="apache-2.0")
+    env = dict(env, REGISTRY_VAR_DIR=str(base / "e2e-var"), HF_HUB_DISABLE_TELEMETRY="1", HF_HOME=str(base / "hf"))
+    start_ours, start_hf = e2e_startup(env)
+    figures = e2e_compare(folders, commits, env)
+    warm(folders["multi"])
+    _, peak, _ = timed_process(
+        [sys.executable, "manage.py", "verify_model", "bench/e2e-multi", "--revision", commits["multi"]]
+        + ["--path", str(folders["multi"]), "--json"],
+        env,
+    )
+    first, again, process_full, process_again = e2e_reverify(
+        folders["single"], "bench/e2e-single", commits["single"], env
+    )
+    multi, single = figures["multi"], figures["single"]
+    print()
+    print(f"e2e multi-file: hf cache verify / verify_model = {multi[1] / multi[0]:.2f}x   (target >= 1.5x)")
+    print(f"e2e single file: verify_model / hf cache verify = {single[0] / single[1]:.2f}   (target <= 1.10)")
+    print(f"start-up: verify_model --help / hf cache verify --help = {start_ours / start_hf:.2f}   (target <= 1.5)")
+    print(f"re-verify unchanged 2 GB: first run / unchanged run = {first / again:.0f}x   (target >= 20x)")
+    print(f"re-verify, whole processes: verify_deployment --full / unchanged = {process_full / process_again:.2f}x")
+    if peak:
+        print(f"peak RSS of verify_model on the multi-file model: {peak / MB:.0f} MB   (target < 100 MB)")
+    cpu = {tag: min(values) for tag, values in CPU_SECONDS.items()}
+    print("CPU seconds (user + system, best): " + ", ".join(f"{tag} {cpu[tag]:.2f}" for tag in sorted(cpu)))
+    print(f"CPU: verify_model --help / hf --help = {cpu['ours-help'] / cpu['hf-help']:.2f}")
+    print(
+        f"cores: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()} (a shared machine: figures are noisy)"
+    )
 
 
 SCAN_ONLY = """
@@ -238,6 +436,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="keep the best of N timings of each method")
     parser.add_argument("--keep", help="build the folder here and keep it")
     parser.add_argument("--scan", action="store_true", help="measure file scanning instead (issue 16)")
+    parser.add_argument("--e2e", action="store_true", help="also compare whole processes with hf cache verify")
+    parser.add_argument("--e2e-scale", type=float, default=1.0, help="multiply the end-to-end sizes (4x512 MB, 2 GB)")
+    parser.add_argument("--skip-engine", action="store_true", help="skip the in-process engine comparison")
     args = parser.parse_args()
     if args.scan:
         base = Path(tempfile.mkdtemp(prefix="scan-bench-"))
@@ -268,10 +469,15 @@ def main() -> None:
     from tests.standin_hub import HubFile, StandinHub
 
     try:
-        print(f"building the model folders in {base} (scale {args.scale}) ...", flush=True)
-        folders = build(base, args.scale)
         hub = StandinHub().start()
         env = dict(os.environ, HF_ENDPOINT=hub.url)
+        if args.e2e:
+            e2e(base, args.e2e_scale, hub, env)
+        if args.skip_engine:
+            hub.stop()
+            return
+        print(f"building the model folders in {base} (scale {args.scale}) ...", flush=True)
+        folders = build(base, args.scale)
         api = HfApi(endpoint=hub.url)
         commits, manifests = {}, {}
         for name, folder in folders.items():

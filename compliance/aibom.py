@@ -255,8 +255,20 @@ def _deployment_properties(status: DeploymentStatus) -> list[Property]:
         f"{prefix}:verified_at": run.finished_at.isoformat() if run and run.finished_at else "",
         f"{prefix}:verified_commit": run.manifest_commit if run else "",
         f"{prefix}:verified_commit_is_pinned": "" if is_pinned is None else str(is_pinned).lower(),
+        **_read_properties(prefix, run),
     }
     return [Property(name=name, value=value) for name, value in values.items() if value]
+
+
+def _read_properties(prefix: str, run: VerificationRun | None) -> dict[str, str]:
+    """Which files the run read and hashed, and which it trusted unchanged (same identity) since an earlier hash."""
+    if run is None or run.status == VerificationRun.Status.ERROR:
+        return {}
+    return {
+        f"{prefix}:verification_files_hashed": str(run.files_hashed),
+        f"{prefix}:verification_files_unchanged_since_earlier_hash": str(run.count_trusted),
+        f"{prefix}:verification_full_hash": "true" if run.full_rehash else "false",
+    }
 
 
 def aibom_agency(*, agency: Agency, actor: User | None = None) -> Bom:

@@ -6,10 +6,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self):
+        # The job kinds register in compliance/jobs.py, imported by the sweeper (core.jobs.swept_jobs): they
+        # name their task objects, and importing the tasks (and Celery) here would cost every process.
         from catalog.signals import offering_status_changed
-        from compliance.jobs import register_report_jobs, register_verification_runs
         from compliance.receivers import offering_status_changed_alert
 
-        register_verification_runs()
-        register_report_jobs()
         offering_status_changed.connect(offering_status_changed_alert, dispatch_uid="compliance.offering_alerts")

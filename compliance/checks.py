@@ -92,7 +92,15 @@ def facts_load(agencies: Iterable[Agency], *, now: dt.datetime | None = None) ->
     runs = (
         VerificationRun.objects.filter(deployment__agency_id__in=ids, status__in=VerificationRun.FINISHED)
         .order_by("deployment_id", "-finished_at", "-pk")
-        .only("deployment_id", "status", "finished_at", "manifest_commit", "files_total", "license_ok")
+        .only(
+            "deployment_id",
+            "status",
+            "finished_at",
+            "manifest_commit",
+            "files_total",
+            "license_ok",
+            *("count_ok", "count_mismatch", "count_missing", "count_unexpected", "count_trusted", "full_rehash"),
+        )
     )
     agency_of = {d.pk: d.agency_id for f in facts.values() for d in f.deployments}
     for run in runs:

@@ -6,15 +6,17 @@ Nothing here touches the database: the run lifecycle (compliance.verification) a
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 
-from compliance.hashing import ModelFolder, Scan, hash_file
+from compliance.hashing import Identity, ModelFolder, Scan, chunk_size_for, hash_file, identity_of
 from compliance.hub import LicenseInfo, ManifestFile
 from compliance.scanning import NOT_APPLICABLE, scan_file
 
@@ -35,11 +37,15 @@ class FileOutcome:
     format: str = ""
     scan: str = ""
     scan_detail: str = ""
+    # The file's identity when it was hashed in this run (None when it was not read).
+    identity: Identity | None = field(default=None, compare=False)
+    # Set when the file was not read: its identity is unchanged since it was hashed at that time.
+    trusted_since: dt.datetime | None = None
 
     def as_json(self) -> dict:
         """The `files[]` entry of verify_model --json; a file not scanned (absent, refused) is not-applicable."""
         data = asdict(self)
-        for key in ("detail", "scan", "scan_detail"):
+        for key in ("detail", "scan", "scan_detail", "identity", "trusted_since"):
             data.pop(key)
         data["format"] = self.format or None
         data["scan"] = {"verdict": self.scan or NOT_APPLICABLE, "detail": self.scan_detail or None}
@@ -104,6 +110,65 @@ def compare(scan: Scan, manifest: Iterable[ManifestFile]) -> tuple[list[FileOutc
     return outcomes, to_hash
 
 
+@dataclass(frozen=True)
+class KnownDigest:
+    """A digest computed earlier for a path, with the file's identity at that time."""
+
+    digest: str
+    algorithm: str
+    identity: Identity
+    hashed_at: dt.datetime
+
+
+def trust_unchanged(
+    folder: ModelFolder,
+    scan: Scan,
+    entries: list[ManifestFile],
+    known: Mapping[str, KnownDigest],
+    *,
+    not_before: dt.datetime,
+) -> tuple[list[FileOutcome], list[ManifestFile]]:
+    """Split what compare() left to hash into files trusted from their identity and files to read.
+
+    A file is trusted only when an earlier hash of it matched this manifest's digest with the same
+    algorithm, was made at or after `not_before`, and the file's identity (device, inode, size,
+    mtime, ctime), read from a descriptor opened as for hashing, is exactly the one it had then.
+    """
+    trusted: list[FileOutcome] = []
+    to_hash: list[ManifestFile] = []
+    for entry in entries:
+        earlier = known.get(entry.path)
+        if earlier is None or earlier.hashed_at < not_before:
+            to_hash.append(entry)
+            continue
+        if (earlier.digest, earlier.algorithm) != (entry.digest, entry.algorithm):
+            to_hash.append(entry)
+            continue
+        try:
+            now = identity_of(folder.root, scan.files[entry.path].source)
+        except OSError:
+            now = None
+        if now is None or now != earlier.identity:
+            to_hash.append(entry)
+            continue
+        trusted.append(
+            FileOutcome(
+                entry.path, OK, entry.digest, entry.digest, entry.algorithm, entry.size, trusted_since=earlier.hashed_at
+            )
+        )
+    return trusted, to_hash
+
+
+def default_workers() -> int:
+    """VERIFY_WORKERS, or (0, the default) the number of cores this process may run on."""
+    if settings.VERIFY_WORKERS:
+        return settings.VERIFY_WORKERS
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class Cancelled(Exception):
     """Raised in a hashing thread once the run was given up (time limit, worker shutdown)."""
 
@@ -145,20 +210,37 @@ def hash_all(
     """Hash the files in parallel threads (hashlib releases the GIL), largest first, calling on_tick as it goes."""
     progress = progress or Progress(sum(e.size for e in entries), len(entries))
     ordered = sorted(entries, key=lambda e: e.size, reverse=True)
+    workers = max(1, workers or default_workers())
+    chunk_size = chunk_size_for(workers)
+    # Fewer files than threads (one or two huge files): a free core reads ahead for each hashing thread.
+    read_ahead = len(ordered) < workers
 
     def one(entry: ManifestFile) -> FileOutcome:
         local = scan.files[entry.path]
         digest = hash_file(
-            folder.root, local.source, algorithm=entry.algorithm, expected_size=entry.size, on_bytes=progress.add
+            folder.root,
+            local.source,
+            algorithm=entry.algorithm,
+            expected_size=entry.size,
+            on_bytes=progress.add,
+            chunk_size=chunk_size,
+            read_ahead=read_ahead,
         )
         progress.add(nfiles=1)
         status = OK if digest.hexdigest == entry.digest and not digest.detail else MISMATCH
         return FileOutcome(
-            entry.path, status, entry.digest, digest.hexdigest, entry.algorithm, digest.size, digest.detail
+            entry.path,
+            status,
+            entry.digest,
+            digest.hexdigest,
+            entry.algorithm,
+            digest.size,
+            digest.detail,
+            identity=digest.identity,
         )
 
     outcomes = []
-    pool = ThreadPoolExecutor(max_workers=max(1, workers or settings.VERIFY_WORKERS))
+    pool = ThreadPoolExecutor(max_workers=min(workers, max(1, len(ordered))))
     try:
         pending = {pool.submit(_guarded, one, entry) for entry in ordered}
         while pending:

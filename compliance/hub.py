@@ -13,19 +13,16 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx2
 from django.conf import settings
-from huggingface_hub import HfApi
-from huggingface_hub.errors import (
-    DisabledRepoError,
-    GatedRepoError,
-    HfHubHTTPError,
-    OfflineModeIsEnabled,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
-from huggingface_hub.utils import parse_ratelimit_headers
+
+if TYPE_CHECKING:
+    from huggingface_hub.errors import HfHubHTTPError
+
+# huggingface_hub (and its HTTP stack) is imported by the functions that talk to the Hub, not here: the
+# engine and commands use this module's data classes, and verify_model --help or --manifest, or a process
+# that verifies from a stored manifest, should not spend half a second importing a client it never uses.
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +182,8 @@ def _request_id(error: HfHubHTTPError) -> str:
 
 
 def _retry_after(response) -> float | None:
+    from huggingface_hub.utils import parse_ratelimit_headers
+
     value = response.headers.get("Retry-After") if response is not None else None
     if value and value.strip().isdigit():
         return float(value.strip())
@@ -194,6 +193,16 @@ def _retry_after(response) -> float | None:
 
 def translate(error: Exception, repo_id: str, revision: str) -> HubError:
     """Map a huggingface_hub or transport error to our domain error (the order matters: subclasses first)."""
+    import httpx2
+    from huggingface_hub.errors import (
+        DisabledRepoError,
+        GatedRepoError,
+        HfHubHTTPError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
     where = f"{repo_id}@{revision}"
     if isinstance(error, RevisionNotFoundError):
         return RevisionNotFound(f"Revision not found on the Hub: {where}.", request_id=_request_id(error))
@@ -241,6 +250,8 @@ class HubClient:
         self.backoff = backoff if backoff is not None else settings.HF_RETRY_BACKOFF_MS / 1000
         self.max_wait = max_wait if max_wait is not None else float(settings.HF_RETRY_MAX_WAIT_SECONDS)
         self.sleep = sleep
+        from huggingface_hub import HfApi
+
         self.api = HfApi(endpoint=self.endpoint, token=token if token is not None else settings.HF_TOKEN)
 
     def model(self, repo_id: str, *, revision: str = "main") -> HubModel:

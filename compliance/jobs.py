@@ -11,7 +11,7 @@ from core.jobs import SweptJob, register_swept_job
 
 
 def register_verification_runs() -> None:
-    """Verification runs are the first kind the sweeper looks after (called from ComplianceConfig.ready)."""
+    """Verification runs are the first kind the sweeper looks after (registered when this module is imported)."""
     register_swept_job(
         SweptJob(
             kind="verification",
@@ -42,3 +42,7 @@ def register_report_jobs() -> None:
             running_limit=dt.timedelta(seconds=settings.REPORT_SOFT_TIME_LIMIT + 60),
         )
     )
+
+
+register_verification_runs()
+register_report_jobs()

@@ -18,14 +18,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from weasyprint.urls import FatalURLFetchingError
 
 from agencies.models import Agency, Role, User
 from compliance import charts
 from compliance.assessment import AgencyAssessment, agencies_assess
 from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
-from compliance.pdf import render_pdf
 from compliance.signing import SignatureBlock, SignatureCheck, pdf_sign, pdf_signature_check
 from compliance.tasks import report_generate_task
 from core.audit import audit_record, snapshot
@@ -136,6 +134,14 @@ def _claim(report_id: int) -> bool:
     return bool(claimed)
 
 
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The PDF of a report template. WeasyPrint (about a second to import) is imported here, when a report
+    renders, so that web requests and commands that never render one do not pay for it."""
+    from compliance import pdf
+
+    return pdf.render_pdf(template_name, context)
+
+
 def report_generate(*, report_id: int) -> Report:
     """Render a queued report and issue it. Safe to run twice: an issued or running report is left alone.
 
@@ -149,6 +155,8 @@ def report_generate(*, report_id: int) -> Report:
         return Report.objects.get(pk=report_id)
     report = Report.objects.select_related("agency", "requested_by__agency").get(pk=report_id)
     issued_at = timezone.now()
+    from weasyprint.urls import FatalURLFetchingError  # WeasyPrint loads when a report renders, not before
+
     try:
         pdf = render_pdf(TEMPLATE, report_context(report, now=issued_at))
         pdf = pdf_sign(pdf, block=signature_block(report))
@@ -219,6 +227,7 @@ def report_context(report: Report, *, now: dt.datetime) -> dict:
         "verify_url": verification_address(),
         "government_wide": not report.agency_id,
         "deployments": _deployment_rows(assessments),
+        "full_rehash_days": settings.VERIFY_FULL_REHASH_DAYS,
     }
     if report.agency_id:
         context.update(_agency_sections(assessments[0]))
@@ -239,7 +248,8 @@ def _deployment_rows(assessments: list[AgencyAssessment]) -> list[dict]:
                     "name": deployment.name,
                     "repo": deployment.model_version.repo_id,
                     "commit": run.manifest_commit if run else "",
-                    "files": run.files_total if run else "",
+                    "files": _files_checked(run) if run else "",
+                    "read": _files_read(run) if run else "",
                     "result": run.get_status_display() if run else "Never verified",
                     "result_key": run.status if run else "none",
                     "license_ok": run.license_ok if run else None,
@@ -247,6 +257,19 @@ def _deployment_rows(assessments: list[AgencyAssessment]) -> list[dict]:
                 }
             )
     return rows
+
+
+def _files_checked(run) -> int:
+    return run.count_ok + run.count_mismatch + run.count_missing + run.count_unexpected
+
+
+def _files_read(run) -> str:
+    """How many files the run hashed, and how many it trusted unchanged since an earlier hash of them."""
+    if run.status == "error":
+        return ""
+    if not run.count_trusted:
+        return f"{run.files_hashed} hashed"
+    return f"{run.files_hashed} hashed, {run.count_trusted} unchanged since an earlier hash"
 
 
 # How the minimum-practices table shows each practice's status, as the inventory answers it.

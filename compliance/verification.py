@@ -21,11 +21,22 @@ from django.utils import timezone
 from agencies.models import Deployment
 from agencies.services import require_agency_access
 from agencies.webhooks import webhook_event_emit
-from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check, scan_outcomes
-from compliance.hashing import FolderRefused, confine, scan
+from compliance.engine import (
+    OK,
+    REFUSED,
+    FileOutcome,
+    KnownDigest,
+    Progress,
+    compare,
+    hash_all,
+    license_check,
+    scan_outcomes,
+    trust_unchanged,
+)
+from compliance.hashing import FolderRefused, Identity, ModelFolder, Scan, confine, scan
 from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
-from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
+from compliance.models import DeploymentFileIdentity, VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.supply_chain import registry_sign_run, run_supply_chain_assess, run_supply_chain_store
 from compliance.tasks import (
     alerts_verification_finished_task,
@@ -41,11 +52,12 @@ PROGRESS_WRITE_SECONDS = 1.0
 
 
 def verification_start(
-    *, deployment: Deployment, requested_by, trigger: str = VerificationRun.Trigger.MANUAL
+    *, deployment: Deployment, requested_by, trigger: str = VerificationRun.Trigger.MANUAL, full: bool = False
 ) -> VerificationRun:
     """Queue a checksum and license verification of one agency-hosted deployment.
 
     GSA officers and the deployment's own agency officers may ask; `requested_by=None` is the scheduler.
+    With `full`, every file is read and hashed, even those unchanged since an earlier hash of them.
     """
     if requested_by is not None:
         require_agency_access(requested_by, deployment.agency_id)
@@ -57,6 +69,7 @@ def verification_start(
             trigger=trigger,
             storage_path=deployment.storage_path,
             repo_id=deployment.model_version.repo_id,
+            full_rehash=full,
         )
         audit_record(
             actor=requested_by,
@@ -125,7 +138,9 @@ def verification_execute(
     except (HubError, ManifestError, FolderRefused, OSError) as error:
         return _finish_with_error(run, str(error))
     outcomes, to_hash = compare(listing, model.files)
-    outcomes = scan_outcomes(folder, listing, outcomes)
+    trusted, to_hash = _trust_unchanged(run, folder, listing, to_hash)
+    # Files trusted as unchanged are not read for their digest, but their headers are scanned all the same.
+    outcomes = scan_outcomes(folder, listing, outcomes + trusted)
     bytes_total = sum(e.size for e in to_hash)
     VerificationRun.objects.filter(pk=run.pk).update(
         manifest_commit=model.commit,
@@ -149,8 +164,58 @@ def verification_execute(
         )
     except SoftTimeLimitExceeded:
         return _finish_with_error(run, "The verification exceeded its time limit.")
-    _save_outcomes(run.pk, outcomes)
+    _save_outcomes(run, outcomes)
     return verification_finalize(run_id=run.pk)
+
+
+def _trust_unchanged(run: VerificationRun, folder: ModelFolder, listing: Scan, to_hash: list) -> tuple[list, list]:
+    """Files of the deployment unchanged since a recent hash that matched: reported ok without reading them.
+
+    Nothing is trusted for a full re-hash, for a run without a deployment, or with VERIFY_FULL_REHASH_DAYS=0.
+    """
+    if run.full_rehash or not run.deployment_id or settings.VERIFY_FULL_REHASH_DAYS == 0:
+        return [], to_hash
+    known = {
+        row.path: KnownDigest(
+            digest=row.digest,
+            algorithm=row.algorithm,
+            identity=Identity(_unsigned64(row.dev), _unsigned64(row.ino), row.size, row.mtime_ns, row.ctime_ns),
+            hashed_at=row.hashed_at,
+        )
+        for row in DeploymentFileIdentity.objects.filter(deployment_id=run.deployment_id)
+    }
+    not_before = timezone.now() - dt.timedelta(days=settings.VERIFY_FULL_REHASH_DAYS)
+    return trust_unchanged(folder, listing, to_hash, known, not_before=not_before)
+
+
+def _unsigned64(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def _remember_identities(run: VerificationRun, outcomes: list[FileOutcome]) -> None:
+    """Keep, per deployment and path, the digest of each file hashed ok in this run with its identity then."""
+    if not run.deployment_id:
+        return
+    now = timezone.now()
+    rows = [
+        DeploymentFileIdentity(
+            deployment_id=run.deployment_id,
+            path=o.path[:1000],
+            algorithm=o.algorithm,
+            digest=o.actual,
+            hashed_at=now,
+            run_id=run.pk,
+            **DeploymentFileIdentity.identity_fields(o.identity),
+        )
+        for o in outcomes
+        if o.status == OK and o.identity is not None
+    ]
+    DeploymentFileIdentity.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["deployment", "path"],
+        update_fields=["algorithm", "digest", "dev", "ino", "size", "mtime_ns", "ctime_ns", "hashed_at", "run"],
+    )
 
 
 def _manifest_for(run: VerificationRun, client: HubClient | None) -> HubModel:
@@ -195,8 +260,14 @@ class ProgressWriter:
         )
 
 
-def _save_outcomes(run_id: int, outcomes: list[FileOutcome]) -> None:
-    """Per-file rows keyed on (run, path): a second delivery writes nothing twice."""
+def _save_outcomes(run: VerificationRun, outcomes: list[FileOutcome]) -> None:
+    """Per-file rows keyed on (run, path): a second delivery writes nothing twice; and the identities hashed ok."""
+    with transaction.atomic():
+        _save_results(run.pk, outcomes)
+        _remember_identities(run, outcomes)
+
+
+def _save_results(run_id: int, outcomes: list[FileOutcome]) -> None:
     VerificationFileResult.objects.bulk_create(
         [
             VerificationFileResult(
@@ -211,6 +282,7 @@ def _save_outcomes(run_id: int, outcomes: list[FileOutcome]) -> None:
                 format=o.format,
                 scan_verdict=o.scan,
                 scan_detail=o.scan_detail[:1000],
+                trusted_since=o.trusted_since,
             )
             for o in outcomes
         ],
@@ -230,7 +302,7 @@ def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None
         groups[-1].append(entry.path)
         sizes[-1] += entry.size
     with transaction.atomic():
-        _save_outcomes(run.pk, outcomes)
+        _save_outcomes(run, outcomes)
         VerificationGroup.objects.bulk_create(
             [VerificationGroup(run=run, index=i, paths=paths, bytes_total=sizes[i]) for i, paths in enumerate(groups)],
             ignore_conflicts=True,
@@ -270,7 +342,7 @@ def verification_hash_group(*, run_id: int, index: int, workers: int | None = No
     except SoftTimeLimitExceeded:
         return _finish_with_error(run, f"Group {index} exceeded its time limit.")
     with transaction.atomic():
-        _save_outcomes(run_id, outcomes)
+        _save_outcomes(run, outcomes)
         VerificationGroup.objects.filter(pk=group.pk).update(
             status=VerificationGroup.Status.DONE, finished_at=timezone.now()
         )
@@ -295,7 +367,9 @@ def verification_finalize(*, run_id: int) -> VerificationRun:
     refused_expected = results.filter(status=REFUSED).exclude(expected="").count()
     mismatch = counts["mismatch"] + refused_expected
     unexpected = counts["unexpected"] + counts["refused"] - refused_expected
-    hashed = results.filter(status__in=["ok", "mismatch"]).exclude(actual="").aggregate(total=Sum("size"))["total"]
+    read = results.filter(status__in=["ok", "mismatch"], trusted_since__isnull=True).exclude(actual="")
+    hashed = read.aggregate(total=Sum("size"))["total"]
+    trusted = results.filter(trusted_since__isnull=False).count()
     with transaction.atomic():
         run = VerificationRun.objects.select_for_update().get(pk=run_id)
         if run.status != Status.RUNNING:
@@ -306,6 +380,7 @@ def verification_finalize(*, run_id: int) -> VerificationRun:
         run.status = Status.PASSED if all_ok else Status.FAILED
         run.count_ok, run.count_mismatch = counts["ok"], mismatch
         run.count_missing, run.count_unexpected = counts["missing"], unexpected
+        run.count_trusted = trusted
         run.bytes_done = min(hashed or 0, run.bytes_total)
         run.files_done = run.files_total
         run.finished_at = timezone.now()
@@ -348,6 +423,8 @@ def _audit_finished(run: VerificationRun) -> None:
             "unsafe": run.count_unsafe,
             "policy_ok": run.policy_ok,
             "signature_verified": run.signature_verified,
+            "trusted_unchanged": run.count_trusted,
+            "full_rehash": run.full_rehash,
             "bytes_done": run.bytes_done,
             "error": run.error_message,
         },

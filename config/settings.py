@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -51,7 +50,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
     "csp",
     "core",
     "catalog",
@@ -213,7 +211,7 @@ REST_FRAMEWORK = {
         "core.api.permissions.RolePermission",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -271,7 +269,8 @@ MODEL_ROOTS = env_paths("MODEL_ROOTS", [VAR_DIR / "models"])
 HF_RETRIES = env_int("HF_RETRIES", 3, minimum=0)
 HF_RETRY_BACKOFF_MS = env_int("HF_RETRY_BACKOFF_MS", 1000, minimum=0)
 HF_RETRY_MAX_WAIT_SECONDS = env_int("HF_RETRY_MAX_WAIT_SECONDS", 60, minimum=0)
-VERIFY_WORKERS = env_int("VERIFY_WORKERS", 4, minimum=1)
+# Hashing threads per process; 0 (the default) follows the cores this process may run on.
+VERIFY_WORKERS = env_int("VERIFY_WORKERS", 0, minimum=0)
 VERIFY_MAX_FILES = env_int("VERIFY_MAX_FILES", 20000, minimum=1)
 VERIFY_MAX_DEPTH = env_int("VERIFY_MAX_DEPTH", 16, minimum=1)
 VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minimum=0)
@@ -285,6 +284,9 @@ VERIFY_SCAN_FILES = env_bool("VERIFY_SCAN_FILES", True)
 # The registry's OpenSSF model-signing key (an elliptic-curve PEM private key file) for signing what it
 # verified; with DEBUG and no key, a development key is generated under var/.
 MODEL_SIGNING_KEY = env_str("MODEL_SIGNING_KEY", "")
+# A deployment's file whose identity (device, inode, size, mtime, ctime) is unchanged since it was hashed is
+# trusted without reading it, for at most this many days; then it is read and hashed again.
+VERIFY_FULL_REHASH_DAYS = env_int("VERIFY_FULL_REHASH_DAYS", 30, minimum=0)
 # Intervals of the automatic checks (days).
 MANIFEST_RESYNC_DAYS = env_int("MANIFEST_RESYNC_DAYS", 1, minimum=1)
 DEPLOYMENT_REVERIFY_DAYS = env_int("DEPLOYMENT_REVERIFY_DAYS", 7, minimum=1)
@@ -345,7 +347,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 3 * 3600, m
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Celery's own scheduler, its state in a file under var/: the schedule is CELERY_BEAT_SCHEDULE below (and
+# config/celery.py), nobody edits it at run time, and django_celery_beat's models would import Celery into
+# every process at app loading (a third of a second for each manage.py command).
+CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The module that creates the Celery app; core.jobs imports it before the first task is sent (see config/__init__).
+JOBS_CELERY_APP_MODULE = "config.celery"
 # Django's LOGGING stays in charge in workers too (Celery would otherwise replace the root handlers).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -368,7 +376,8 @@ if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
     CELERY_BROKER_TRANSPORT_OPTIONS.update(visibility_timeout=_visibility, socket_connect_timeout=2)
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
 
-# Celery beat: every periodic job in one place. Keys are stable (the database scheduler keeps them).
+# Celery beat: every periodic job in one place, except "alerts-daily-scan" (a crontab at ALERT_SCAN_HOUR), which
+# config/celery.py adds: building a crontab here would import Celery into every process that reads the settings.
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {"task": "core.tasks.sweep_stale_jobs", "schedule": 60.0},
     "audit-checkpoint": {"task": "core.tasks.audit_checkpoint_task", "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0},
@@ -381,10 +390,6 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-deployment-reverify": {
         "task": "compliance.tasks.deployment_reverify_all_task",
         "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
-    },
-    "alerts-daily-scan": {
-        "task": "compliance.tasks.alerts_scan_task",
-        "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
     },
 }
 

@@ -11,7 +11,9 @@ Celery beat every minute, then
    or was never sent), at most once per threshold per row.
 
 Tasks claim their row with a conditional update (queued → running), so a duplicate message is
-harmless. Job kinds join with `register_swept_job(SweptJob(...))` from their app's ready().
+harmless. Job kinds join with `register_swept_job(SweptJob(...))` in their app's `jobs` module, which
+`swept_jobs()` imports when the sweeper first runs. Not at app loading: a job names its task object, and
+the task modules import Celery, which every process (each manage.py command) would otherwise pay for.
 
 Jobs are sent as task objects (never by a dotted name typed again at each call site), so a renamed
 or moved task is a Python error at import time, not a message no worker understands.
@@ -22,14 +24,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from celery import Celery, Task
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from core.audit import audited_bulk_update
 from core.models import JobDispatch
+
+if TYPE_CHECKING:
+    from celery import Celery, Task
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +87,12 @@ def register_swept_job(job: SweptJob) -> None:
     SWEPT_JOBS[job.kind] = job
 
 
+def swept_jobs() -> dict[str, SweptJob]:
+    """Every registered job kind, after importing each installed app's `jobs` module (once)."""
+    autodiscover_modules("jobs")
+    return SWEPT_JOBS
+
+
 def job_send(task: Task, *args: int, app: Celery | None = None) -> bool:
     """Send a job's task now; on a broker failure log it and return False (the sweeper will re-send).
 
@@ -90,6 +104,7 @@ def job_send(task: Task, *args: int, app: Celery | None = None) -> bool:
     app = app or publisher_app
     try:
         if app is None:
+            _load_project_celery_app()
             task.apply_async(args=list(args))
         else:
             app.send_task(task.name, args=list(args))
@@ -97,6 +112,13 @@ def job_send(task: Task, *args: int, app: Celery | None = None) -> bool:
         logger.warning("Could not send %s%s; the job row stays queued for the sweeper.", task.name, args, exc_info=True)
         return False
     return True
+
+
+def _load_project_celery_app() -> None:
+    """Tasks are shared tasks, sent through the current Celery app: the project's (JOBS_CELERY_APP_MODULE,
+    config/celery.py) must exist by then. It is imported at the first send, not by the settings package,
+    so that processes that send nothing (most commands) never import Celery."""
+    import_module(settings.JOBS_CELERY_APP_MODULE)
 
 
 def job_send_on_commit(task: Task, *args: int, app: Celery | None = None) -> None:
@@ -187,7 +209,7 @@ def sweep_stale_jobs(*, now: dt.datetime | None = None, app: Celery | None = Non
     `app` is the Celery app to publish with (the current one by default).
     """
     results = {}
-    for kind, job in SWEPT_JOBS.items():
+    for kind, job in swept_jobs().items():
         results[kind] = sweep_job_kind(job, now=now, app=app)
         swept = results[kind]
         if swept.resent or swept.requeued or swept.abandoned:

@@ -14,3 +14,9 @@ def test_pki(tmp_path_factory):
     pki, stop = pki_start(tmp_path_factory.mktemp("pki"))
     yield pki
     stop()
+
+
+def pytest_configure(config):
+    """The test process sends jobs, as a web process does: create the project's Celery app first (config/wsgi.py
+    does the same), so that the shared tasks tests patch are the ones bound to it."""
+    import config.celery  # noqa: F401

@@ -27,7 +27,6 @@ from agencies.api.views import _agency_for_write
 from agencies.selectors import agency_list
 from catalog.selectors import model_version_list
 from compliance import services
-from compliance.aibom import aibom_document
 from compliance.api.record_serializers import (
     AssessmentSerializer,
     AttestationCheckSerializer,
@@ -306,6 +305,8 @@ class AgencyComplianceViewSet(ApiBaseMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def aibom(self, request, pk=None):
         """The CycloneDX 1.6 AI-BOM of every model version the agency deploys, with verification status."""
+        from compliance.aibom import aibom_document  # cyclonedx loads when a BOM is asked for
+
         return Response(aibom_document(agency=self.get_object(), actor=request.user))
 
 
@@ -322,6 +323,8 @@ class ModelVersionAibomViewSet(ApiBaseMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def aibom(self, request, pk=None):
         """The model version as a machine-learning-model component, with its files, hashes and license."""
+        from compliance.aibom import aibom_document  # cyclonedx loads when a BOM is asked for
+
         return Response(aibom_document(model_version=self.get_object()))
 
 

@@ -76,6 +76,8 @@ class VerificationRunSerializer(serializers.ModelSerializer):
             "custom_code",
             "signature",
             "registry_signed",
+            "count_trusted",
+            "full_rehash",
             "error_message",
         ]
         read_only_fields = fields
@@ -83,6 +85,10 @@ class VerificationRunSerializer(serializers.ModelSerializer):
 
 class VerificationStartSerializer(serializers.Serializer):
     deployment = serializers.PrimaryKeyRelatedField(queryset=Deployment.objects.none())
+    full = serializers.BooleanField(
+        default=False,
+        help_text="Read and hash every file, even those unchanged (same inode, size, mtime, ctime) since hashed.",
+    )
 
     def get_fields(self):
         """Offer only the deployments the caller may see, so another agency's ids look unknown."""
@@ -123,6 +129,7 @@ class VerificationFileResultSerializer(serializers.ModelSerializer):
             "scan",
             "policy",
             "hub_scan",
+            "trusted_since",
         ]
         read_only_fields = fields
 

@@ -72,6 +72,7 @@ class VerificationRunViewSet(mixins.CreateModelMixin, ApiReadViewSet):
             deployment=data.validated_data["deployment"],
             requested_by=request.user,
             trigger=VerificationRun.Trigger.API,
+            full=data.validated_data["full"],
         )
         location = reverse("api:verificationrun-detail", kwargs={"pk": run.pk})
         body = VerificationRunSerializer(self.get_queryset().get(pk=run.pk)).data

@@ -6,12 +6,19 @@ from compliance.models.manifest import HubManifest, VerificationGroup
 from compliance.models.reports import Report
 from compliance.models.requirements import Evidence, EvidenceDocument, EvidenceStatus, Requirement, RequirementCatalog
 from compliance.models.supply_chain import ScanException, SignatureTrust
-from compliance.models.verification import ManifestDrift, ScanVerdict, VerificationFileResult, VerificationRun
+from compliance.models.verification import (
+    DeploymentFileIdentity,
+    ManifestDrift,
+    ScanVerdict,
+    VerificationFileResult,
+    VerificationRun,
+)
 
 __all__ = [
     "Alert",
     "AlertKind",
     "AlertPreference",
+    "DeploymentFileIdentity",
     "Evidence",
     "EvidenceDocument",
     "EvidenceStatus",

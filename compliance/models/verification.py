@@ -76,6 +76,12 @@ class VerificationRun(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the worker; a stale running run may be reclaimed."
     )
+    full_rehash = models.BooleanField(
+        default=False, help_text="Asked to read and hash every file, trusting no earlier hash of an unchanged file."
+    )
+    count_trusted = models.PositiveIntegerField(
+        default=0, help_text="Files reported ok without reading them: unchanged since an earlier hash of them."
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -113,6 +119,11 @@ class VerificationRun(models.Model):
         return int(100 * self.bytes_done / self.bytes_total)
 
     @property
+    def files_hashed(self) -> int:
+        """Files this run read and hashed (the others were decided by size or absence, or trusted unchanged)."""
+        return self.files_total
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
@@ -148,6 +159,9 @@ class VerificationFileResult(models.Model):
     scan_verdict = models.CharField(max_length=15, choices=ScanVerdict.choices, blank=True)
     scan_detail = models.CharField(max_length=1000, blank=True)
     policy = models.CharField(max_length=300, blank=True, help_text="Why the default policy refuses this file.")
+    trusted_since = models.DateTimeField(
+        null=True, blank=True, help_text="Not read in this run: its identity is unchanged since it was hashed then."
+    )
 
     class Meta:
         ordering = ["run", "path"]
@@ -157,6 +171,63 @@ class VerificationFileResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.status}"
+
+    @property
+    def status_label(self) -> str:
+        """`ok (unchanged since 2026-11-30 14:02 UTC)` for a file trusted from its identity, else the status."""
+        if self.trusted_since is None:
+            return self.status
+        return f"{self.status} (unchanged since {self.trusted_since:%Y-%m-%d %H:%M} UTC)"
+
+
+def _signed64(value: int) -> int:
+    """st_dev and st_ino are unsigned 64-bit; stored as the signed 64-bit integer with the same bits."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+class DeploymentFileIdentity(models.Model):
+    """The digest of one of a deployment's files and the file's identity when it was hashed.
+
+    A later verification trusts the digest, without reading the file, while the file's device,
+    inode, size, mtime and ctime (nanoseconds) are unchanged and the hash is younger than
+    VERIFY_FULL_REHASH_DAYS. Only digests that matched the manifest are kept.
+    """
+
+    deployment = models.ForeignKey("agencies.Deployment", on_delete=models.CASCADE, related_name="file_identities")
+    path = models.CharField(max_length=1000)
+    algorithm = models.CharField(max_length=10)
+    digest = models.CharField(max_length=64)
+    dev = models.BigIntegerField()
+    ino = models.BigIntegerField()
+    size = models.BigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    ctime_ns = models.BigIntegerField()
+    hashed_at = models.DateTimeField()
+    run = models.ForeignKey(
+        VerificationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="It hashed it."
+    )
+
+    class Meta:
+        ordering = ["deployment", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "path"], name="compliance_deploymentfileidentity_unique_path"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deployment_id}:{self.path}"
+
+    @staticmethod
+    def identity_fields(identity) -> dict[str, int]:
+        """The columns of a hashing.Identity."""
+        return {
+            "dev": _signed64(identity.dev),
+            "ino": _signed64(identity.ino),
+            "size": identity.size,
+            "mtime_ns": identity.mtime_ns,
+            "ctime_ns": identity.ctime_ns,
+        }
 
 
 class ManifestDrift(models.Model):

@@ -21,11 +21,12 @@ POLL_SECONDS = 2
 
 
 class VerificationStartView(OfficerRequiredMixin, View):
-    """POST only: queue a verification of a deployment the user may see."""
+    """POST only: queue a verification of a deployment the user may see (`full=1`: hash every file)."""
 
     def post(self, request, pk):
         deployment = get_object_or_404(deployment_list(user=request.user), pk=pk)
-        run = verification_start(deployment=deployment, requested_by=request.user)
+        full = request.POST.get("full") == "1"
+        run = verification_start(deployment=deployment, requested_by=request.user, full=full)
         messages.success(request, VERIFICATION_QUEUED.format(deployment=deployment))
         return redirect("compliance:run-detail", pk=run.pk)
 

@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters as filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 
 BIGINT_MAX = 2**63 - 1
 
@@ -40,3 +41,26 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     """
 
     field_class = UtcDateTimeField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend, without building the FilterSet when the request names none of its filters.
+
+    A FilterSet deep-copies every filter and builds its form on each request (about a twentieth of an unfiltered
+    list's time). With no parameter of a filter in the query, every filter is empty and filters nothing and the
+    form cannot be invalid, so the queryset is returned as it is; any filter parameter, valid or not, goes
+    through the FilterSet as before. (The project's FilterSets filter only through their filters; one that
+    overrode `filter_queryset` or `qs` would need this backend to look at it.)
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not names_a_filter(request.query_params, filterset_class):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def names_a_filter(params, filterset_class) -> bool:
+    """Whether a query parameter may belong to one of the filters (range filters add `_min`, `_after`, ...)."""
+    names = tuple(filterset_class.base_filters)
+    return bool(names) and any(key.startswith(names) for key in params)

@@ -176,6 +176,17 @@ def test_starting_a_verification_answers_202_with_the_run_to_poll(world, django_
     assert (polled["status"], polled["progress_percent"]) == ("queued", 0)
 
 
+def test_a_full_hash_can_be_asked_through_the_api(world):
+    client = token_client(world.a.officer)
+
+    full = client.post(reverse("api:verificationrun-list"), {"deployment": world.a.deployment.pk, "full": True})
+    default = client.post(reverse("api:verificationrun-list"), {"deployment": world.a.deployment.pk})
+
+    assert full.status_code == default.status_code == 202
+    assert (full.json()["full_rehash"], default.json()["full_rehash"]) == (True, False)
+    assert VerificationRun.objects.get(pk=full.json()["id"]).full_rehash is True
+
+
 def test_another_agencys_deployment_cannot_be_verified(world):
     response = client_for("officer_a", world).post(
         reverse("api:verificationrun-list"), {"deployment": world.b.deployment.pk}

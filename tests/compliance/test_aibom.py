@@ -263,6 +263,29 @@ def test_a_synced_and_verified_model_exports_the_hubs_hashes_and_the_real_verifi
     assert facts["onegov:deployment:tiny-prod:verified_commit_is_pinned"] == "true"
 
 
+def test_the_aibom_says_which_files_the_latest_run_hashed_and_which_it_trusted_unchanged(
+    tmp_path, hub, model_root, small_model
+):
+    hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
+    version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
+    deployment = DeploymentFactory(
+        agency=AgencyFactory(abbreviation="DOE"),
+        model_version=version,
+        name="tiny-prod",
+        storage_path=str(write_tree(model_root / "doe" / "tiny", small_model)),
+    )
+    for _ in range(2):
+        run = verification_start(deployment=deployment, requested_by=deployment.created_by)
+        verification_execute(run_id=run.pk)
+
+    facts = _properties(_models(_export(tmp_path, "--agency", "DOE"))[0])
+
+    assert facts["onegov:deployment:tiny-prod:verification_run"] == str(run.pk)
+    assert facts["onegov:deployment:tiny-prod:verification_files_hashed"] == "0"
+    assert facts["onegov:deployment:tiny-prod:verification_files_unchanged_since_earlier_hash"] == str(len(small_model))
+    assert facts["onegov:deployment:tiny-prod:verification_full_hash"] == "false"
+
+
 def test_a_run_of_the_model_version_a_deployment_ran_before_is_not_its_status(tmp_path):
     agency = AgencyFactory(abbreviation="DOE")
     old, new = _llama(), _llama("meta-llama/Llama-3.2-1B", "llama3.2")

@@ -447,9 +447,11 @@ def test_a_failed_run_without_a_deployment_alerts_gsa(people, django_capture_on_
 def test_the_daily_scan_is_scheduled_in_celery_beat():
     from django.conf import settings
 
-    entry = settings.CELERY_BEAT_SCHEDULE["alerts-daily-scan"]
+    entry = celery_app.conf.beat_schedule["alerts-daily-scan"]
     assert entry["task"] == "compliance.tasks.alerts_scan_task"
     assert entry["task"] in celery_app.tasks
+    assert entry["schedule"].hour == {settings.ALERT_SCAN_HOUR} and entry["schedule"].minute == {0}
+    assert "compliance-deployment-reverify" in celery_app.conf.beat_schedule
 
 
 @pytest.fixture

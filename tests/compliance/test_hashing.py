@@ -8,7 +8,17 @@ import time
 import pytest
 
 from compliance.engine import Progress, compare, hash_all
-from compliance.hashing import FolderRefused, confine, git_blob_sha1, hash_file, open_beneath, scan
+from compliance.hashing import (
+    CHUNK_SIZE,
+    READ_BUFFER_BUDGET,
+    FolderRefused,
+    chunk_size_for,
+    confine,
+    git_blob_sha1,
+    hash_file,
+    open_beneath,
+    scan,
+)
 from compliance.hub import ManifestFile
 from tests.compliance.conftest import write_tree
 
@@ -17,17 +27,29 @@ def test_git_blob_sha1_matches_git():
     assert git_blob_sha1(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
 
 
-def test_streamed_hashes_match_hashlib(model_root):
+@pytest.mark.parametrize("read_ahead", [False, True])
+def test_streamed_hashes_match_hashlib(model_root, read_ahead):
     data = os.urandom(3 * 1024 * 1024 + 17)
     write_tree(model_root, {"w.safetensors": data})
     seen = []
+    options = {"chunk_size": 1024 * 1024, "read_ahead": read_ahead}
 
-    sha256 = hash_file(model_root, "w.safetensors", algorithm="sha256", expected_size=len(data), on_bytes=seen.append)
-    sha1 = hash_file(model_root, "w.safetensors", algorithm="git-sha1", expected_size=len(data))
+    sha256 = hash_file(
+        model_root, "w.safetensors", algorithm="sha256", expected_size=len(data), on_bytes=seen.append, **options
+    )
+    sha1 = hash_file(model_root, "w.safetensors", algorithm="git-sha1", expected_size=len(data), **options)
 
     assert sha256.hexdigest == hashlib.sha256(data).hexdigest()
     assert sha1.hexdigest == git_blob_sha1(data)
-    assert sum(seen) == len(data) and max(seen) <= 1024 * 1024
+    assert sum(seen) == len(data) and max(seen) <= 1024 * 1024 and len(seen) == 4
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4, 16, 64, 256])
+def test_the_read_buffers_stay_within_budget_whatever_the_thread_count(workers):
+    chunk = chunk_size_for(workers)
+
+    assert chunk * 2 * workers <= READ_BUFFER_BUDGET
+    assert chunk == CHUNK_SIZE or workers > 4
 
 
 @pytest.mark.parametrize("path", ["relative/path", "/etc", "/tmp/../etc", "with\x00nul"])

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from agencies.models import Onboarding
 from compliance.assessment import agency_assess
 from compliance.evidence import evidence_record
-from compliance.models import Report, Requirement
+from compliance.models import Report, Requirement, VerificationRun
 from compliance.reports import report_generate, report_request
 from compliance.requirements import load_requirements
 from core.errors import PermissionRefused
@@ -52,6 +53,19 @@ def build_agency():
     AgreementFactory(offering=offering, expires_on=dt.date(2099, 1, 1))
     OnboardingFactory(agency=agency, offering=offering, state=Onboarding.State.ACTIVE, approved_by=gsa_officer())
     DeploymentFactory(agency=agency, name="llama-prod", model_version=ModelVersionFactory(offering=offering))
+    reverified = DeploymentFactory(
+        agency=agency, name="llama-eval", model_version=ModelVersionFactory(offering=offering)
+    )
+    VerificationRun.objects.create(
+        deployment=reverified,
+        model_version=reverified.model_version,
+        status=VerificationRun.Status.PASSED,
+        finished_at=timezone.now(),
+        license_ok=True,
+        count_ok=5,
+        files_total=2,
+        count_trusted=3,
+    )
     UseCaseFactory(agency=agency, use_case_id="DOE-1", topic_area="Science")
     high_impact_use_case(agency, use_case_id="DOE-2", appeal_process="")
     evidence_record(
@@ -101,6 +115,11 @@ class AgencyReportTests(TestCase):
         self.assertIn("Cyber policy updated; privacy pending.", self.text)
         self.assertIn("llama-prod", self.text)
         self.assertIn("Never verified", self.text)
+
+    def test_the_pdf_says_how_many_files_were_hashed_and_how_many_trusted_unchanged(self):
+        row = " ".join(self.text.split())
+
+        self.assertIn("2 hashed, 3 unchanged since an earlier hash", row)
         self.assertIn("DOE-2", self.text)
 
     def test_the_pdf_has_page_x_of_y_and_the_attestation_block(self):

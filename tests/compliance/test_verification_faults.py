@@ -21,7 +21,7 @@ from compliance.models import VerificationFileResult, VerificationRun
 from compliance.verification import verification_start
 from core import jobs
 from core.audit import audit_chain_verify
-from core.jobs import SWEPT_JOBS, sweep_stale_jobs
+from core.jobs import SWEPT_JOBS, sweep_stale_jobs, swept_jobs
 from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory, agency_officer
@@ -75,7 +75,7 @@ def web_publishes_to(redis_server, monkeypatch):
 def fast_sweeper(monkeypatch):
     """The verification kind with thresholds of seconds instead of minutes."""
     job = dataclasses.replace(
-        SWEPT_JOBS["verification"],
+        swept_jobs()["verification"],
         queued_threshold=dt.timedelta(seconds=1),
         running_limit=dt.timedelta(seconds=STALE_SECONDS),
     )

@@ -71,6 +71,17 @@ def test_starting_a_verification_queues_a_run_and_opens_its_progress_page(world,
     assert 'http-equiv="refresh"' in text
 
 
+def test_the_deployment_page_offers_a_full_hash_that_queues_a_run_reading_every_file(world, as_user):
+    client = as_user(world.officer_a)
+    page = client.get(reverse("agencies:deployment-detail", args=[world.deployment_a.pk])).content.decode()
+
+    client.post(reverse("compliance:verification-start", args=[world.deployment_a.pk]), {"full": "1"})
+
+    assert "Re-verify (full hash)" in page and 'name="full" value="1"' in page
+    run = VerificationRun.objects.filter(deployment=world.deployment_a).first()
+    assert run.status == VerificationRun.Status.QUEUED and run.full_rehash is True
+
+
 def test_the_progress_fragment_asks_htmx_to_reload_the_page_when_the_run_ends(world, as_user):
     client = as_user(world.officer_a)
     url = reverse("compliance:run-detail", args=[world.run_a.pk])

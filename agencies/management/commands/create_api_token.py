@@ -7,6 +7,7 @@ from core.errors import ServiceError
 
 class Command(BaseCommand):
     help = "Create an API token for a user and print only the key (shown once; only its hash is stored)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("username")

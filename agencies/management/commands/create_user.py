@@ -10,6 +10,7 @@ from core.errors import ServiceError
 
 class Command(BaseCommand):
     help = "Create a user with a role. The password is read from standard input (one line)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("username")

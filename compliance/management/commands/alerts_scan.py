@@ -11,6 +11,7 @@ from compliance.alerts import alerts_scan
 
 class Command(BaseCommand):
     help = "Raise the alerts that are due (each only once) and e-mail undelivered notifications."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--date", metavar="YYYY-MM-DD", help="scan as if today were this day")

@@ -8,6 +8,7 @@ from core.checkpoints import CheckpointError, audit_checkpoint_write, checkpoint
 
 class Command(BaseCommand):
     help = "Append the audit chain's head (seq and hash, HMAC-signed) to the checkpoint file outside the database."
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         try:

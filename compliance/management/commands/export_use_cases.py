@@ -9,6 +9,7 @@ from compliance.management.commands._actor import command_user
 
 class Command(BaseCommand):
     help = "Export the AI use case inventory as OMB's CSV (UTF-8 with BOM)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", help="Agency abbreviation; all agencies the user may see when omitted.")

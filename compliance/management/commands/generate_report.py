@@ -10,6 +10,7 @@ from core.errors import ServiceError
 
 class Command(BaseCommand):
     help = "Render a compliance report PDF now (without --agency: the government-wide report) and issue it."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", help="Agency abbreviation, e.g. DOE.")

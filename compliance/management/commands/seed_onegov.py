@@ -12,6 +12,7 @@ from compliance.services import load_requirements
 
 class Command(BaseCommand):
     help = "Load the public OneGov catalog, the Llama model versions and the 24 CFO Act agencies (idempotent)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="Also add demo users, onboardings and deployments.")

@@ -11,6 +11,7 @@ from compliance.manifest import ManifestError, manifest_sync
 
 class Command(BaseCommand):
     help = "Sync model versions' manifests from the Hub (all pinned ones with --all)."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("repo_ids", nargs="*")

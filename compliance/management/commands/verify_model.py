@@ -17,7 +17,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
-from tqdm import tqdm
 
 from catalog.models import ModelVersion
 from compliance.engine import LicenseVerdict, Progress, license_check, verify_folder
@@ -35,6 +34,8 @@ from compliance.supply_chain import (
 
 class Command(BaseCommand):
     help = "Verify a local model folder against a Hugging Face repo at a revision (or an offline manifest)."
+    # An operator command starts fast: it skips the system checks, which import every URLconf and view.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("repo_id")
@@ -131,6 +132,8 @@ class Command(BaseCommand):
     def _bar(self, as_json: bool):
         if as_json or not sys.stderr.isatty():
             return None
+        from tqdm import tqdm  # only when a terminal shows the bar
+
         bar = tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, desc="hashing", file=sys.stderr)
 
         def tick(progress: Progress) -> None:
