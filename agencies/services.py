@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
-from catalog.models import Offering, OfferingStatusChange
+from catalog.models import Confidence, Offering, OfferingStatusChange
+from catalog.selectors import offering_request_refusal
 from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
 from compliance.reliability import job_send_on_commit
 from compliance.webhooks import webhook_event_emit
@@ -122,6 +123,9 @@ def onboarding_request(
             OFFERING_NOT_AVAILABLE.format(offering=offering, status=offering.get_status_display().lower()),
             field="offering",
         )
+    no_terms = offering_request_refusal(offering=offering, today=timezone.localdate())
+    if no_terms:
+        raise ServiceError(no_terms, field="offering", code="no_current_agreement")
     if not purpose.strip():
         raise ServiceError("Say what the agency will use the offering for.", field="purpose")
     onboarding = Onboarding(
@@ -263,11 +267,14 @@ def onboarding_transition(*, actor: User, onboarding: Onboarding | int, action: 
         return _apply_transition(locked, transition, actor=actor, reason=reason)
 
 
+# A removal is not the end: a court or GSA may reverse it (back to approved: a reinstatement), and a
+# status under litigation is "contested" until the case ends.
 OFFERING_STATUS_MOVES = {
     Offering.Status.PENDING: {Offering.Status.APPROVED, Offering.Status.REMOVED},
-    Offering.Status.APPROVED: {Offering.Status.SUSPENDED, Offering.Status.REMOVED},
-    Offering.Status.SUSPENDED: {Offering.Status.APPROVED, Offering.Status.REMOVED},
-    Offering.Status.REMOVED: set(),
+    Offering.Status.APPROVED: {Offering.Status.SUSPENDED, Offering.Status.REMOVED, Offering.Status.CONTESTED},
+    Offering.Status.SUSPENDED: {Offering.Status.APPROVED, Offering.Status.REMOVED, Offering.Status.CONTESTED},
+    Offering.Status.REMOVED: {Offering.Status.APPROVED, Offering.Status.CONTESTED},
+    Offering.Status.CONTESTED: {Offering.Status.APPROVED, Offering.Status.SUSPENDED, Offering.Status.REMOVED},
 }
 
 
@@ -286,18 +293,26 @@ def offering_change_status(
     reason: str,
     effective_on: dt.date | None = None,
     source_url: str = "",
+    confidence: str = Confidence.CONFIRMED,
+    note: str = "",
+    date_unknown: bool = False,
 ) -> StatusChangeResult:
     """Approve, suspend or remove an offering, recording the date and reason.
 
     Suspending or removing flags every approved or active onboarding of the offering for
     offboarding, and returns them so that the caller can list the agencies affected. After
     commit, a compliance task tells each affected agency's officers to offboard, and by when.
-    `actor=None` is the seed loader recording public history.
+    `actor=None` is the seed loader recording public history; it alone may record a change whose
+    day no source gives (`date_unknown`, with a note). Otherwise an empty `effective_on` means today.
     """
     if actor is not None and not actor.is_gsa_officer:
         raise PermissionRefused("Only GSA officers change an offering's status.")
     if not reason.strip():
         raise ServiceError("Give the reason for the status change.", field="reason")
+    if confidence not in Confidence.values:
+        raise ServiceError(f"Unknown confidence {confidence!r}.", field="confidence")
+    if date_unknown and (actor is not None or not note.strip()):
+        raise ServiceError("Only the seed records a change without its day, and it says why in a note.")
     with transaction.atomic():
         locked = Offering.objects.select_for_update().get(pk=offering.pk)
         if to_status not in OFFERING_STATUS_MOVES.get(locked.status, set()):
@@ -305,7 +320,7 @@ def offering_change_status(
                 f"An offering that is {locked.get_status_display().lower()} cannot become {to_status}."
             )
         before = snapshot(locked)
-        when = effective_on or timezone.localdate()
+        when = None if date_unknown else (effective_on or timezone.localdate())
         change = OfferingStatusChange.objects.create(
             offering=locked,
             from_status=locked.status,
@@ -313,6 +328,8 @@ def offering_change_status(
             effective_on=when,
             reason=reason.strip(),
             source_url=source_url,
+            confidence=confidence,
+            note=note.strip(),
             changed_by=actor,
         )
         locked.status, locked.status_reason = to_status, reason.strip()

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -32,6 +33,7 @@ from agencies.services import (
 )
 from catalog.forms import OfferingStatusForm
 from catalog.models import Offering
+from catalog.selectors import offering_public_list, offering_request_refusal
 from compliance.services import agency_assess, use_case_list
 from config.portal import (
     CHANGE_REFUSED,
@@ -288,10 +290,12 @@ class OfferingDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        offerings = Offering.objects.select_related("vendor")
-        if not user.is_authenticated:
-            offerings = offerings.filter(status=Offering.Status.APPROVED)
+        if user.is_authenticated:
+            offerings = Offering.objects.select_related("vendor")
+        else:
+            offerings = offering_public_list(include_withdrawn=True)
         offering = get_object_or_404(offerings, slug=kwargs["slug"])
+        no_terms = offering_request_refusal(offering=offering, today=timezone.localdate())
         versions = list(offering.model_versions.all())
         for version in versions:
             runs = scope_to_agency(version.verification_runs.all(), user, field="deployment__agency")
@@ -304,7 +308,9 @@ class OfferingDetailView(TemplateView):
             "model_versions": versions,
             "onboardings": onboarding_list(user=user).filter(offering=offering),
             "can_request": offering.status == Offering.Status.APPROVED
+            and not no_terms
             and (user.is_authenticated and (user.is_agency_officer or user.is_gsa_officer)),
+            "request_refusal": no_terms,
         }
 
 

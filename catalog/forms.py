@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
 from config.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
+FEDRAMP_ID = re.compile(r"^FR?[0-9A-Z]{1,38}$")
 
 
 class VendorForm(UswdsFormMixin, forms.ModelForm):
@@ -28,14 +31,31 @@ class OfferingForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Offering
-        fields = ["vendor", "name", "slug", "kind", "description", "fedramp_level", "allowed_licenses"]
+        fields = ["vendor", "name", "slug", "kind", "description", "fedramp_level", "fedramp_ids", "allowed_licenses"]
+
+    fedramp_ids = forms.CharField(
+        label="FedRAMP ids",
+        required=False,
+        help_text=(
+            "FedRAMP marketplace ids of the products that authorize it (e.g. FR2533155773), separated by commas. "
+            "The daily FedRAMP sync links them."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["allowed_licenses"] = ", ".join(self.instance.allowed_licenses or [])
+        self.initial["fedramp_ids"] = ", ".join(self.instance.fedramp_ids or [])
 
     def clean_allowed_licenses(self) -> list[str]:
         return [part.strip() for part in self.cleaned_data["allowed_licenses"].split(",") if part.strip()]
+
+    def clean_fedramp_ids(self) -> list[str]:
+        ids = [part.strip().upper() for part in self.cleaned_data["fedramp_ids"].split(",") if part.strip()]
+        wrong = [i for i in ids if not FEDRAMP_ID.match(i)]
+        if wrong:
+            raise forms.ValidationError(f"Not a FedRAMP id: {', '.join(wrong)}.")
+        return ids
 
 
 class AgreementForm(UswdsFormMixin, forms.ModelForm):
@@ -51,14 +71,29 @@ class AgreementForm(UswdsFormMixin, forms.ModelForm):
             "price_per_agency",
             "price_unit",
             "currency",
+            "terms",
             "announced_on",
             "effective_on",
             "expires_on",
+            "offer_ends_on",
             "dates_note",
             "conditions",
             "source_url",
+            "contract_vehicle",
+            "mas_contract_number",
+            "reseller",
+            "terminated_on",
+            "termination_reason",
+            "termination_source_url",
+            "successor",
         ]
-        widgets = {"announced_on": DATE, "effective_on": DATE, "expires_on": DATE}
+        widgets = {
+            "announced_on": DATE,
+            "effective_on": DATE,
+            "expires_on": DATE,
+            "offer_ends_on": DATE,
+            "terminated_on": DATE,
+        }
 
 
 class ModelVersionForm(UswdsFormMixin, forms.ModelForm):

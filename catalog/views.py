@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from catalog.filtersets import OfferingFilterSet
 from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, VendorForm
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
+from catalog.selectors import offering_public_list
 from catalog.services import CatalogPermissionDenied, catalog_record_save
 from config.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
 
@@ -24,20 +25,27 @@ SAVED = "{record} was saved."
 
 
 class OfferingListView(TemplateView):
-    """Search and filter the catalog. Visitors see approved offerings; signed-in users see all of them."""
+    """Search and filter the catalog. Visitors see approved offerings, and withdrawn ones with their status
+    when they ask ("include withdrawn"); signed-in users see all of them."""
 
     template_name = "catalog/offering_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queryset = Offering.objects.select_related("vendor").prefetch_related(
+        anonymous = not self.request.user.is_authenticated
+        if anonymous:
+            include_withdrawn = self.request.GET.get("include_withdrawn") in ("on", "true", "1")
+            queryset = offering_public_list(include_withdrawn=include_withdrawn)
+        else:
+            queryset = Offering.objects.select_related("vendor")
+        queryset = queryset.prefetch_related(
             Prefetch("agreements", queryset=Agreement.objects.order_by("-announced_on"))
         )
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(status=Offering.Status.APPROVED)
         filterset = portal_filterset(OfferingFilterSet, self.request.GET, queryset)
-        if not self.request.user.is_authenticated:
+        if anonymous:
             del filterset.form.fields["status"]
+        else:
+            del filterset.form.fields["include_withdrawn"]
         context["filter"] = filterset
         context["page"] = paginate(self.request, filterset.qs)
         context["query"] = _query_without_page(self.request)

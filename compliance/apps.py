@@ -15,3 +15,17 @@ class ComplianceConfig(AppConfig):
         register_verification_runs()
         register_report_jobs()
         signin.connect_signals()
+        _connect_catalog_signals()
+
+
+def _on_fedramp_changes(sender, change_ids, **kwargs):
+    from compliance.alerts import alerts_fedramp_changed
+
+    alerts_fedramp_changed(change_ids)
+
+
+def _connect_catalog_signals() -> None:
+    """The catalog announces FedRAMP changes; compliance turns them into alerts (and their webhook)."""
+    from catalog.signals import fedramp_changes_recorded
+
+    fedramp_changes_recorded.connect(_on_fedramp_changes, dispatch_uid="compliance.alerts.fedramp_changed")

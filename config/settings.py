@@ -412,3 +412,17 @@ CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "compliance.tasks.webhook_sweep
 
 # Portal: compliance pages and notifications (issue 5, second part). The header shows the unread count.
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.portal.unread_notifications"]
+
+
+# FedRAMP marketplace data (issue 13): products loaded daily by `sync_fedramp` and the beat job below.
+FEDRAMP_PRODUCTS_URL = env_url(
+    "FEDRAMP_PRODUCTS_URL",
+    "https://raw.githubusercontent.com/FedRAMP/marketplace-fedramp-gov-data/main/fedramp-products.json",
+    schemes=("http", "https"),
+)
+FEDRAMP_TIMEOUT_SECONDS = env_int("FEDRAMP_TIMEOUT_SECONDS", 60, minimum=1)
+FEDRAMP_SYNC_HOUR = env_int("FEDRAMP_SYNC_HOUR", 9, minimum=0)
+CELERY_BEAT_SCHEDULE["catalog-fedramp-sync"] = {
+    "task": "catalog.tasks.fedramp_sync_task",
+    "schedule": crontab(hour=FEDRAMP_SYNC_HOUR, minute=30),
+}

@@ -11,4 +11,6 @@ ROUTES = [
     ("agreements", views.AgreementViewSet, "agreement"),
     ("model-versions", views.ModelVersionViewSet, "modelversion"),
     ("artifacts", views.ArtifactViewSet, "artifact"),
+    ("fedramp-products", views.FedRAMPProductViewSet, "fedrampproduct"),
+    ("fedramp-changes", views.FedRAMPProductChangeViewSet, "fedrampproductchange"),
 ]

@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from catalog.api.serializers import (
     AgreementSerializer,
     ArtifactSerializer,
+    FedRAMPProductChangeSerializer,
+    FedRAMPProductSerializer,
     ManifestSyncAcceptedSerializer,
     ModelVersionSerializer,
     OfferingSerializer,
@@ -26,16 +28,33 @@ from catalog.api.serializers import (
 from catalog.filtersets import (
     AgreementFilterSet,
     ArtifactFilterSet,
+    FedRAMPProductChangeFilterSet,
+    FedRAMPProductFilterSet,
     ModelVersionFilterSet,
     OfferingFilterSet,
     OfferingStatusChangeFilterSet,
     VendorFilterSet,
 )
-from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from catalog.models import (
+    Agreement,
+    Artifact,
+    FedRAMPProduct,
+    FedRAMPProductChange,
+    ModelVersion,
+    Offering,
+    OfferingStatusChange,
+    Vendor,
+)
+from catalog.selectors import offering_public_list
 from catalog.services import catalog_record_save
 from compliance.manifest import manifest_sync_request
 from config.api.permissions import PUBLIC_CATALOG_PERMISSIONS
 from config.api.views import ApiReadViewSet, ApiWriteViewSet
+
+
+def _include_withdrawn(request) -> bool:
+    """Visitors see approved offerings; `?include_withdrawn=true` adds the withdrawn ones, with their status."""
+    return request.query_params.get("include_withdrawn", "").lower() in ("1", "true", "on", "yes")
 
 
 class CatalogWriteViewSet(ApiWriteViewSet):
@@ -59,10 +78,11 @@ class OfferingViewSet(CatalogWriteViewSet):
     ordering_fields = ["name", "status", "status_changed_at", "created_at", "updated_at"]
 
     def get_queryset(self):
-        queryset = Offering.objects.select_related("vendor")
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(status=Offering.Status.APPROVED)
-        return queryset
+        if self.request.user.is_authenticated:
+            queryset = Offering.objects.select_related("vendor")
+        else:
+            queryset = offering_public_list(include_withdrawn=_include_withdrawn(self.request))
+        return queryset.prefetch_related("fedramp_products")
 
 
 class OfferingStatusChangeViewSet(ApiReadViewSet):
@@ -83,7 +103,8 @@ class AgreementViewSet(CatalogWriteViewSet):
     def get_queryset(self):
         queryset = Agreement.objects.all()
         if not self.request.user.is_authenticated:
-            queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
+            visible = offering_public_list(include_withdrawn=_include_withdrawn(self.request))
+            queryset = queryset.filter(offering__in=visible)
         return queryset
 
 
@@ -113,6 +134,28 @@ class ModelVersionViewSet(CatalogWriteViewSet):
         poll = reverse("api:modelversion-detail", kwargs={"pk": model_version.pk})
         body = ManifestSyncAcceptedSerializer({"model_version": model_version.pk, "status": "queued", "poll": poll})
         return Response(body.data, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})
+
+
+class FedRAMPProductViewSet(ApiReadViewSet):
+    """FedRAMP's marketplace products as the last `sync_fedramp` loaded them (public data)."""
+
+    queryset = FedRAMPProduct.objects.prefetch_related("offerings")
+    serializer_class = FedRAMPProductSerializer
+    filterset_class = FedRAMPProductFilterSet
+    permission_classes = PUBLIC_CATALOG_PERMISSIONS
+    search_fields = ["fedramp_id", "csp", "cso"]
+    ordering_fields = ["csp", "cso", "auth_date", "status"]
+
+
+class FedRAMPProductChangeViewSet(ApiReadViewSet):
+    """Changes of status and impact level that the syncs recorded, newest first."""
+
+    queryset = FedRAMPProductChange.objects.select_related("product")
+    serializer_class = FedRAMPProductChangeSerializer
+    filterset_class = FedRAMPProductChangeFilterSet
+    permission_classes = PUBLIC_CATALOG_PERMISSIONS
+    search_fields = ["product__fedramp_id", "product__cso"]
+    ordering_fields = ["changed_on", "recorded_at"]
 
 
 class ArtifactViewSet(ApiReadViewSet):
