@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-# A product's id in FedRAMP's data: F + 10 digits (older packages) or FR + 10 digits.
-ID_PREFIXES = ("F", "FR")
+# A product's id in FedRAMP's data: mostly F or FR + 10 digits, sometimes a suffix or a name (AGENCYMAX).
+PRODUCT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 USER_AGENT = "onegov-ai-registry (FedRAMP sync)"
 
 
@@ -43,7 +44,7 @@ class ProductRecord:
     status: str
     status_updated_on: dt.date | None
     auth_date: dt.date | None
-    annual_assessment: dt.date | None
+    annual_assessment: str
     uei: str
     reuse: int
 
@@ -65,6 +66,14 @@ def _date(value, *, field: str, product_id: str) -> dt.date | None:
         raise FedRAMPFormatError(f"{product_id}: {field} {value!r} is not a date.") from error
 
 
+def _date_or_text(value) -> str:
+    """`annual_assessment` is mostly a timestamp but sometimes 'Yes' or 'No': a day as YYYY-MM-DD, else the text."""
+    text = "" if value is None else str(value).strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return text[:10]
+    return text[:40]
+
+
 def _text(raw: dict, key: str) -> str:
     value = raw.get(key)
     return "" if value is None else str(value).strip()
@@ -74,7 +83,7 @@ def parse_product(raw: dict) -> ProductRecord:
     if not isinstance(raw, dict):
         raise FedRAMPFormatError("A product is not a JSON object.")
     product_id = _text(raw, "id")
-    if not product_id.startswith(ID_PREFIXES) or len(product_id) > 40:
+    if not PRODUCT_ID.match(product_id):
         raise FedRAMPFormatError(f"A product has no valid FedRAMP id: {product_id!r}.")
     if not _text(raw, "csp") or not _text(raw, "cso"):
         raise FedRAMPFormatError(f"{product_id}: the provider (csp) or offering (cso) is missing.")
@@ -90,7 +99,7 @@ def parse_product(raw: dict) -> ProductRecord:
         status=_text(raw, "public_status"),
         status_updated_on=_date(raw.get("status_updated_date"), field="status_updated_date", product_id=product_id),
         auth_date=_date(raw.get("auth_date"), field="auth_date", product_id=product_id),
-        annual_assessment=_date(raw.get("annual_assessment"), field="annual_assessment", product_id=product_id),
+        annual_assessment=_date_or_text(raw.get("annual_assessment")),
         uei=_text(raw, "uei"),
         reuse=reuse,
     )

@@ -10,7 +10,7 @@ from catalog.models import Agreement, ModelVersion, Offering, Vendor
 from config.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
-FEDRAMP_ID = re.compile(r"^FR?[0-9A-Z]{1,38}$")
+FEDRAMP_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class VendorForm(UswdsFormMixin, forms.ModelForm):
@@ -51,7 +51,7 @@ class OfferingForm(UswdsFormMixin, forms.ModelForm):
         return [part.strip() for part in self.cleaned_data["allowed_licenses"].split(",") if part.strip()]
 
     def clean_fedramp_ids(self) -> list[str]:
-        ids = [part.strip().upper() for part in self.cleaned_data["fedramp_ids"].split(",") if part.strip()]
+        ids = [part.strip() for part in self.cleaned_data["fedramp_ids"].split(",") if part.strip()]
         wrong = [i for i in ids if not FEDRAMP_ID.match(i)]
         if wrong:
             raise forms.ValidationError(f"Not a FedRAMP id: {', '.join(wrong)}.")
@@ -76,6 +76,7 @@ class AgreementForm(UswdsFormMixin, forms.ModelForm):
             "effective_on",
             "expires_on",
             "offer_ends_on",
+            "end_unknown",
             "dates_note",
             "conditions",
             "source_url",

@@ -418,7 +418,9 @@ class FedRAMPProduct(models.Model):
     status = models.CharField(max_length=60, blank=True, help_text="FedRAMP's public status.")
     status_updated_on = models.DateField(null=True, blank=True)
     auth_date = models.DateField(null=True, blank=True)
-    annual_assessment = models.DateField(null=True, blank=True)
+    annual_assessment = models.CharField(
+        max_length=40, blank=True, help_text="A day (YYYY-MM-DD), or FedRAMP's text where it gives no day."
+    )
     uei = models.CharField(max_length=20, blank=True, verbose_name="UEI")
     reuse = models.PositiveIntegerField(default=0, help_text="Agency reuses of the authorization.")
     source_url = models.CharField(max_length=500, help_text="Where the last sync read it (URL or file).")

@@ -40,7 +40,7 @@ class OfferingSerializer(serializers.ModelSerializer):
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     allowed_licenses = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     fedramp_ids = serializers.ListField(
-        child=serializers.RegexField(r"^FR?[0-9A-Za-z]{1,38}$", max_length=40),
+        child=serializers.RegexField(r"^[A-Za-z0-9_-]{1,40}$", max_length=40),
         required=False,
         help_text="FedRAMP ids of the products that authorize this offering; the daily sync links them.",
     )
@@ -116,6 +116,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "effective_on",
             "expires_on",
             "offer_ends_on",
+            "end_unknown",
             "dates_note",
             "conditions",
             "source_url",

@@ -156,7 +156,9 @@ def _age_to_the_previous_seed():
     claude = Offering.objects.get(slug="anthropic-claude")
     claude.status_changes.filter(to_status="contested").delete()
     Offering.objects.filter(pk=claude.pk).update(status="removed")
-    Agreement.objects.filter(offering=claude).update(terminated_on=None, termination_reason="", termination_source_url="")
+    Agreement.objects.filter(offering=claude).update(
+        terminated_on=None, termination_reason="", termination_source_url=""
+    )
 
 
 def test_on_a_database_seeded_before_it_records_the_corrections_as_changes():
