@@ -107,11 +107,13 @@ def agreements_expiring(today: dt.date) -> Iterator[AlertCandidate]:
         threshold = expiry_threshold(days_left)
         if threshold is None:
             continue
-        what = "offer window closes" if ends_on == agreement.offer_ends_on else "term ends"
+        window = ends_on == agreement.offer_ends_on
+        what = "offer window closes" if window else "term ends"
+        headline = f"{agreement.title}: the offer window closes" if window else f"{agreement.title} expires"
         yield AlertCandidate(
             kind=AlertKind.AGREEMENT_EXPIRING,
             dedupe_key=f"agreement_expiring:agreement={agreement.pk}:{ends_on}:{threshold}d",
-            title=f"{agreement.title}: the {what} {in_days(days_left)} ({ends_on:%d %b %Y})",
+            title=f"{headline} {in_days(days_left)} ({ends_on:%d %b %Y})",
             message=(
                 f"The OneGov agreement for {agreement.offering}: the {what} on {ends_on:%d %b %Y}. "
                 f"{agreement.dates_note}".strip()

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import ApiToken, OnboardingTransition, User
 from agencies.tokens import api_token_create
-from catalog.models import Offering, OfferingStatusChange
+from catalog.models import FedRAMPProductChange, Offering, OfferingStatusChange
 from compliance.audit import audit_record
 from compliance.models import (
     Alert,
@@ -34,6 +34,7 @@ from tests.factories import (
     AgreementFactory,
     ArtifactFactory,
     DeploymentFactory,
+    FedRAMPProductFactory,
     ModelVersionFactory,
     OfferingFactory,
     OnboardingFactory,
@@ -170,6 +171,8 @@ class World:
     artifact: object
     status_change: object
     drift: object
+    fedramp_product: object
+    fedramp_change: object
     a: AgencyRecords
     b: AgencyRecords
     gsa: object
@@ -190,6 +193,16 @@ def world(db) -> World:
         offering=offering, to_status="approved", effective_on="2025-08-06", reason="Announced."
     )
     drift = ManifestDrift.objects.create(model_version=model_version, kind="branch_moved", pinned_commit="a" * 40)
+    fedramp_product = FedRAMPProductFactory()
+    offering.fedramp_products.add(fedramp_product)
+    fedramp_change = FedRAMPProductChange.objects.create(
+        product=fedramp_product,
+        field="status",
+        from_value="FedRAMP In Process",
+        to_value="FedRAMP Authorized",
+        changed_on="2026-01-21",
+        source_url=fedramp_product.source_url,
+    )
     gsa = gsa_officer(username="gsa")
     _, read_key = api_token_create(actor=gsa, user=gsa, name="read only", scope=ApiToken.Scope.READ)
     return World(
@@ -200,6 +213,8 @@ def world(db) -> World:
         artifact=artifact,
         status_change=status_change,
         drift=drift,
+        fedramp_product=fedramp_product,
+        fedramp_change=fedramp_change,
         a=_agency_records(offering, model_version, "A"),
         b=_agency_records(offering, model_version, "B"),
         gsa=gsa,
