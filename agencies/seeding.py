@@ -13,15 +13,10 @@ from django.db import models, transaction
 
 from agencies import seed_data
 from agencies.models import Agency, Deployment, Onboarding, Role, User
-from agencies.services import (
-    OFFERING_STATUS_MOVES,
-    offering_change_status,
-    onboarding_request,
-    onboarding_transition,
-)
+from agencies.services import onboarding_request, onboarding_transition
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from compliance import services as compliance_services
-from compliance.audit import audit_record, audited_save
+from catalog.services import OFFERING_STATUS_MOVES, offering_change_status
+from core.audit import audit_record, audited_save
 
 
 @dataclass
@@ -68,9 +63,6 @@ def seed_onegov() -> SeedReport:
     for spec in seed_data.OFFERINGS:
         _seed_offering(spec, report)
     _seed_llama_versions(report)
-    requirements = compliance_services.load_requirements()
-    if requirements.loaded:
-        report.created["requirement catalogs"] = len(requirements.loaded)
     if report.changed:
         audit_record(actor=None, action="catalog.seeded", object_type="seed", after=report.created)
     return report

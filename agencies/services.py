@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
-from catalog.models import Confidence, Offering, OfferingStatusChange
+from agencies.webhooks import webhook_event_emit
+from catalog.models import Offering, OfferingStatusChange
 from catalog.selectors import offering_request_refusal
-from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
-from compliance.reliability import job_send_on_commit
-from compliance.webhooks import webhook_event_emit
+from core.audit import audit_record, audited_bulk_update, audited_save, snapshot
+from core.errors import PermissionRefused, ServiceError, TransitionRefused
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -22,27 +22,6 @@ GSA_ONLY = frozenset({Role.GSA_OFFICER})
 REASON_REQUIRED = "Give a reason for this step; it is kept in the onboarding's history."
 OTHER_AGENCY = "This record belongs to another agency."
 OFFERING_NOT_AVAILABLE = "{offering} is {status}: it cannot be requested or used."
-
-
-class ServiceError(Exception):
-    """A request that the rules refuse, with a message for the person who asked and a stable code."""
-
-    code = "refused"
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code:
-            self.code = code
-
-
-class PermissionRefused(ServiceError):
-    code = "permission_denied"
-
-
-class TransitionRefused(ServiceError):
-    code = "transition_refused"
 
 
 @dataclass(frozen=True)
@@ -267,102 +246,59 @@ def onboarding_transition(*, actor: User, onboarding: Onboarding | int, action: 
         return _apply_transition(locked, transition, actor=actor, reason=reason)
 
 
-# A removal is not the end: a court or GSA may reverse it (back to approved: a reinstatement), and a
-# status under litigation is "contested" until the case ends.
-OFFERING_STATUS_MOVES = {
-    Offering.Status.PENDING: {Offering.Status.APPROVED, Offering.Status.REMOVED},
-    Offering.Status.APPROVED: {Offering.Status.SUSPENDED, Offering.Status.REMOVED, Offering.Status.CONTESTED},
-    Offering.Status.SUSPENDED: {Offering.Status.APPROVED, Offering.Status.REMOVED, Offering.Status.CONTESTED},
-    Offering.Status.REMOVED: {Offering.Status.APPROVED, Offering.Status.CONTESTED},
-    Offering.Status.CONTESTED: {Offering.Status.APPROVED, Offering.Status.SUSPENDED, Offering.Status.REMOVED},
-}
+WITHDRAWN = (Offering.Status.SUSPENDED, Offering.Status.REMOVED)
 
 
-@dataclass(frozen=True)
-class StatusChangeResult:
-    offering: Offering
-    change: OfferingStatusChange
-    flagged: list[Onboarding]
+def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStatusChange) -> list[Onboarding]:
+    """React to an offering's status change: flag onboardings on a withdrawal, lift the flags on a reinstatement.
 
-
-def offering_change_status(
-    *,
-    actor: User | None,
-    offering: Offering,
-    to_status: str,
-    reason: str,
-    effective_on: dt.date | None = None,
-    source_url: str = "",
-    confidence: str = Confidence.CONFIRMED,
-    note: str = "",
-    date_unknown: bool = False,
-) -> StatusChangeResult:
-    """Approve, suspend or remove an offering, recording the date and reason.
-
-    Suspending or removing flags every approved or active onboarding of the offering for
-    offboarding, and returns them so that the caller can list the agencies affected. After
-    commit, a compliance task tells each affected agency's officers to offboard, and by when.
-    `actor=None` is the seed loader recording public history; it alone may record a change whose
-    day no source gives (`date_unknown`, with a note). Otherwise an empty `effective_on` means today.
+    Called (through `catalog.signals.offering_status_changed`) inside the transaction that records
+    the offering's status change, so the flags and the change commit or fail together.
+    1. Suspended or removed: flag every approved or active onboarding, remembering which change set
+       the flag, and tell webhook receivers (`offering.suspended` / `offering.removed`).
+    2. Back to approved from a withdrawn or contested status (a reinstatement): lift exactly the flags
+       that this offering's status changes set; a flag set for another reason stays.
+    3. Contested: nothing changes for onboardings; flags already set stay until a reinstatement.
     """
-    if actor is not None and not actor.is_gsa_officer:
-        raise PermissionRefused("Only GSA officers change an offering's status.")
-    if not reason.strip():
-        raise ServiceError("Give the reason for the status change.", field="reason")
-    if confidence not in Confidence.values:
-        raise ServiceError(f"Unknown confidence {confidence!r}.", field="confidence")
-    if date_unknown and (actor is not None or not note.strip()):
-        raise ServiceError("Only the seed records a change without its day, and it says why in a note.")
-    with transaction.atomic():
-        locked = Offering.objects.select_for_update().get(pk=offering.pk)
-        if to_status not in OFFERING_STATUS_MOVES.get(locked.status, set()):
-            raise TransitionRefused(
-                f"An offering that is {locked.get_status_display().lower()} cannot become {to_status}."
-            )
-        before = snapshot(locked)
-        when = None if date_unknown else (effective_on or timezone.localdate())
-        change = OfferingStatusChange.objects.create(
-            offering=locked,
-            from_status=locked.status,
-            to_status=to_status,
-            effective_on=when,
-            reason=reason.strip(),
-            source_url=source_url,
-            confidence=confidence,
-            note=note.strip(),
-            changed_by=actor,
-        )
-        locked.status, locked.status_reason = to_status, reason.strip()
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-        audit_record(actor=actor, action=f"offering.{to_status}", obj=locked, before=before, after=snapshot(locked))
-        flagged = []
-        if to_status in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
-            flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
-            webhook_event_emit(
-                event_type=f"offering.{to_status}",
-                payload={
-                    "offering": {"id": locked.pk, "name": locked.name, "slug": locked.slug, "vendor": locked.vendor_id},
-                    "reason": reason.strip(),
-                    "effective_on": when,
-                    "flagged_onboardings": [{"id": o.pk, "agency_id": o.agency_id} for o in flagged],
-                },
-            )
-        if flagged:
-            # The agencies affected are told what to do and by when, once the change has committed.
-            job_send_on_commit("compliance.tasks.alerts_offering_status_changed_task", change.pk)
-    return StatusChangeResult(offering=locked, change=change, flagged=flagged)
-
-
-def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) -> list[Onboarding]:
-    note = f"{offering} was {offering.get_status_display().lower()}: {reason}"
-    flagged = audited_bulk_update(
+    if change.is_reinstatement:
+        _lift_offboarding_flags(actor, change)
+        return []
+    if change.to_status not in WITHDRAWN:
+        return []
+    offering = change.offering
+    note = f"{offering} was {offering.get_status_display().lower()}: {change.reason}"
+    flagged_ids = audited_bulk_update(
         actor=actor,
         queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
-        changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
+        changes={
+            "offboarding_flagged_at": timezone.now(),
+            "offboarding_flag_reason": note,
+            "offboarding_flag_change": change,
+        },
         action="onboarding.flagged_for_offboarding",
     )
-    return list(Onboarding.objects.select_related("agency").filter(pk__in=flagged))
+    flagged = list(Onboarding.objects.select_related("agency").filter(pk__in=flagged_ids))
+    webhook_event_emit(
+        event_type=f"offering.{change.to_status}",
+        payload={
+            "offering": {"id": offering.pk, "name": offering.name, "slug": offering.slug, "vendor": offering.vendor_id},
+            "reason": change.reason,
+            "effective_on": change.effective_on,
+            "flagged_onboardings": [{"id": o.pk, "agency_id": o.agency_id} for o in flagged],
+        },
+    )
+    return flagged
+
+
+def _lift_offboarding_flags(actor: User | None, change: OfferingStatusChange) -> list[int]:
+    return audited_bulk_update(
+        actor=actor,
+        queryset=Onboarding.objects.filter(
+            offboarding_flag_change__offering_id=change.offering_id, offboarding_flagged_at__isnull=False
+        ),
+        changes={"offboarding_flagged_at": None, "offboarding_flag_reason": "", "offboarding_flag_change": None},
+        action="onboarding.offboarding_flag_lifted",
+    )
 
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.fedramp import FedRAMPClient, ProductRecord
 from catalog.models import FedRAMPProduct, FedRAMPProductChange, Offering
 from catalog.signals import fedramp_changes_recorded
-from compliance.audit import audit_record
+from core.audit import audit_record
 
 PRODUCT_FIELDS = (
     "csp",

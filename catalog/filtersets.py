@@ -16,8 +16,8 @@ from catalog.models import (
     OfferingStatusChange,
     Vendor,
 )
-from config.api.filters import IdFilter
-from config.portal import FilterForm
+from core.api.filters import IdFilter
+from core.portal import FilterForm
 
 
 class VendorFilterSet(filters.FilterSet):

@@ -6,8 +6,8 @@ import re
 
 from django import forms
 
-from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from config.portal import UswdsFormMixin
+from catalog.models import Agreement, Confidence, ModelVersion, Offering, Vendor
+from core.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 FEDRAMP_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -109,12 +109,23 @@ class ModelVersionForm(UswdsFormMixin, forms.ModelForm):
 
 
 class OfferingStatusForm(UswdsFormMixin, forms.Form):
-    """Approve, suspend or remove an offering, with the reason kept in its status history."""
+    """Approve, suspend, remove, contest or reinstate an offering, with the reason kept in its status history."""
 
     to_status = forms.ChoiceField(label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    effective_on = forms.DateField(required=False, widget=DATE, help_text="Leave empty for today.")
+    effective_on = forms.DateField(
+        label="Date of the event",
+        required=False,
+        widget=DATE,
+        help_text="The day it happened (GSA's notice, a ruling), not today's date. Leave empty for today.",
+    )
     source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
+    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.CONFIRMED)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the sources say and how sure they are (e.g. 'reported by one secondary source').",
+    )
 
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,31 +1,63 @@
-"""Reads of the catalog: agreements with their lifecycle as of a day, and whether an offering can be requested."""
+"""Reads of the catalog, with its one visibility rule, and agreements' lifecycle as of a day.
+
+Signed-in users (officers and auditors) see the whole catalog, whatever an offering's status;
+anonymous visitors see approved offerings and the agreements and model versions under them, and,
+when they ask (`include_withdrawn`), the withdrawn offerings too, with their status rather than
+hidden. Offerings still pending GSA's decision are never public.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from catalog.models import LIVE_LIFECYCLES, Agreement, Lifecycle, Offering
+from catalog.models import LIVE_LIFECYCLES, Agreement, Lifecycle, ModelVersion, Offering
 
 NO_LIVE_AGREEMENT = (
     "{offering} has no current OneGov agreement ({ended}): it cannot be requested until GSA records new terms."
 )
 
 
-def offering_public_list(*, include_withdrawn: bool = False) -> QuerySet[Offering]:
-    """What visitors who are not signed in may see: approved offerings, and on request the withdrawn ones too.
+def _sees_whole_catalog(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
 
-    Withdrawn (suspended, removed, contested) offerings are shown with their status rather than hidden;
-    offerings still pending GSA's decision are never public.
-    """
-    queryset = Offering.objects.select_related("vendor")
+
+def _visible_statuses(include_withdrawn: bool) -> dict:
     if include_withdrawn:
-        return queryset.exclude(status=Offering.Status.PENDING)
-    return queryset.filter(status=Offering.Status.APPROVED)
+        return {"status__in": [s for s in Offering.Status.values if s != Offering.Status.PENDING]}
+    return {"status": Offering.Status.APPROVED}
 
 
-def agreement_list(*, today: dt.date) -> QuerySet[Agreement]:
+def offering_list(*, user, include_withdrawn: bool = False) -> QuerySet[Offering]:
+    queryset = Offering.objects.select_related("vendor")
+    if not _sees_whole_catalog(user):
+        queryset = queryset.filter(**_visible_statuses(include_withdrawn))
+    return queryset
+
+
+def offering_list_with_agreements(*, user, include_withdrawn: bool = False) -> QuerySet[Offering]:
+    """Offerings for the catalog page, each with its agreements, newest first."""
+    return offering_list(user=user, include_withdrawn=include_withdrawn).prefetch_related(
+        Prefetch("agreements", queryset=Agreement.objects.order_by("-announced_on"))
+    )
+
+
+def agreement_list(*, user, include_withdrawn: bool = False) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.all()
+    if not _sees_whole_catalog(user):
+        queryset = queryset.filter(offering__in=offering_list(user=user, include_withdrawn=include_withdrawn))
+    return queryset
+
+
+def model_version_list(*, user) -> QuerySet[ModelVersion]:
+    queryset = ModelVersion.objects.all()
+    if not _sees_whole_catalog(user):
+        queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
+    return queryset
+
+
+def agreement_lifecycle_list(*, today: dt.date) -> QuerySet[Agreement]:
     """Every agreement with `offer_open_until` and `lifecycle_status` computed as of `today`."""
     return Agreement.objects.select_related("offering__vendor", "successor").with_lifecycle(today)
 
@@ -33,7 +65,7 @@ def agreement_list(*, today: dt.date) -> QuerySet[Agreement]:
 def agreements_needing_attention(*, today: dt.date) -> QuerySet[Agreement]:
     """Agreements expiring (within EXPIRING_WITHIN_DAYS), expired or terminated, not yet succeeded by new terms."""
     return (
-        agreement_list(today=today)
+        agreement_lifecycle_list(today=today)
         .exclude(lifecycle_status=Lifecycle.CURRENT)
         .filter(successor__isnull=True)
         .order_by("offer_open_until", "title")

@@ -1,8 +1,20 @@
-"""Signals the catalog sends, so that higher apps (alerts, webhooks) react without the catalog importing them."""
+"""Signals the catalog sends so that the apps above it can react without the catalog importing them.
+
+`offering_status_changed` is sent inside the transaction that records an offering's status change.
+Receivers do their part of the same change (agencies flags the onboardings and tells webhook
+receivers; compliance queues the alerts after commit) and return the onboardings they flagged,
+which the service gathers so that its caller can list the agencies affected.
+
+`fedramp_changes_recorded` is sent after commit by `fedramp_sync`, with `change_ids`: the
+FedRAMPProductChange rows it recorded for products linked to an offering. compliance raises the
+alerts (and their `fedramp.changed` webhook) from it; the daily alert scan picks up any change whose
+signal was lost.
+"""
 
 from django.dispatch import Signal
 
-# Sent after commit by `fedramp_sync`, with `change_ids`: the FedRAMPProductChange rows it recorded
-# for products linked to an offering. compliance raises the alerts (and their webhook) from it; the
-# daily alert scan picks up any change whose signal was lost.
+# Sent with: actor (User or None), change (OfferingStatusChange).
+offering_status_changed = Signal()
+
+# Sent with: change_ids (list of FedRAMPProductChange primary keys).
 fedramp_changes_recorded = Signal()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from compliance.models import AlertKind, EvidenceStatus
-from config.portal import UswdsFormMixin
+from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs who granted it, when, the justification and the re-certification date."
 WAIVER_NEEDS_STATUS = "Choose the status Waived to record a waiver."

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from agencies.models import Agency, Onboarding, User
 from catalog.models import Agreement, ModelVersion, Offering, OfferingStatusChange, Vendor
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

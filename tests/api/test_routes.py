@@ -22,6 +22,7 @@ PUBLIC_READ = {
     "agreement",
     "modelversion",
     "modelversionaibom",
+    "modelversionmanifest",
     "fedrampproduct",
     "fedrampproductchange",
 } | DOCUMENTATION
@@ -89,6 +90,7 @@ def OBJECTS(world) -> dict:
         "usecase": world.a.use_case.pk,
         "report": world.a.report.pk,
         "modelversionaibom": world.model_version.pk,
+        "modelversionmanifest": world.model_version.pk,
         "notification": world.a.notification.pk,  # officer A's own
         "alertpreference": "verification_failed",
     }

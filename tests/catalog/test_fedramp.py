@@ -16,11 +16,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from agencies.models import Onboarding
+from agencies.models import Onboarding, WebhookDelivery, WebhookSubscription
 from catalog.fedramp import FedRAMPClient, FedRAMPFormatError, FedRAMPUnavailable
 from catalog.models import FedRAMPProduct, FedRAMPProductChange, Offering
 from compliance.alerts import alerts_scan
-from compliance.models import Alert, AlertKind, WebhookDelivery, WebhookSubscription
+from compliance.models import Alert, AlertKind
 from tests.factories import AgencyFactory, OfferingFactory, OnboardingFactory, agency_officer, gsa_officer
 
 pytestmark = pytest.mark.django_db

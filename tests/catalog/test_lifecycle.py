@@ -186,7 +186,7 @@ def test_visitors_see_withdrawn_offerings_with_their_status_when_they_ask(client
 def test_a_removed_offerings_page_is_public_and_shows_its_status(client):
     offering = OfferingFactory(name="Removed one", status=Offering.Status.REMOVED)
 
-    page = client.get(reverse("agencies:offering-detail", args=[offering.slug]))
+    page = client.get(reverse("catalog:offering-detail", args=[offering.slug]))
 
     assert page.status_code == 200
     assert "Removed" in page.content.decode()

@@ -1,0 +1,21 @@
+"""Who uses the registry: agencies, officers, onboardings, deployments, API tokens, webhooks, sign-in lockout.
+
+One module per subject; every model is re-exported here for Django.
+"""
+
+from agencies.models.directory import Agency, ApiToken, Deployment, Onboarding, OnboardingTransition, Role, User
+from agencies.models.security import SignInThrottle
+from agencies.models.webhooks import WebhookDelivery, WebhookSubscription
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "Deployment",
+    "Onboarding",
+    "OnboardingTransition",
+    "Role",
+    "SignInThrottle",
+    "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

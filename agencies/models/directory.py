@@ -1,0 +1,316 @@
+"""Who uses the registry: agencies, their officers, onboarding to offerings and agency-hosted deployments."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from catalog.models import ModelVersion, Offering
+
+
+class Role(models.TextChoices):
+    GSA_OFFICER = "gsa_officer", "GSA officer"
+    AGENCY_OFFICER = "agency_officer", "Agency officer"
+    AUDITOR = "auditor", "Auditor"
+
+
+class Agency(models.Model):
+    """A federal agency (department, independent agency or component) and its Chief AI Officer."""
+
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(
+        max_length=20, unique=True, validators=[RegexValidator(r"^[A-Z][A-Z0-9-]{1,19}$", "Use capitals, e.g. DOE.")]
+    )
+    cgac_code = models.CharField(
+        max_length=3, null=True, blank=True, unique=True, validators=[RegexValidator(r"^[0-9A-Z]{3}$")]
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="components")
+    is_cfo_act = models.BooleanField(default=False, help_text="Listed in 31 U.S.C. § 901(b).")
+    caio_name = models.CharField("Chief AI Officer", max_length=200, blank=True)
+    caio_title = models.CharField("Chief AI Officer's title", max_length=200, blank=True)
+    caio_email = models.EmailField("Chief AI Officer's e-mail", blank=True)
+    caio_designated_on = models.DateField("Chief AI Officer designated on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="agencies_agency_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(cgac_code__isnull=True) | Q(cgac_code__regex=r"^[0-9A-Z]{3}$"),
+                name="agencies_agency_cgac_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+    @property
+    def has_caio(self) -> bool:
+        return bool(self.caio_name and self.caio_designated_on)
+
+
+class User(AbstractUser):
+    """A person who signs in: a GSA officer, an agency officer (member of one agency) or an auditor."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUDITOR)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="agency_officer") | Q(agency__isnull=False),
+                name="agencies_user_agency_officer_has_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["gsa_officer", "agency_officer", "auditor"]), name="agencies_user_role_valid"
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.AGENCY_OFFICER and not self.agency_id:
+            raise ValidationError({"agency": "An agency officer must belong to an agency."})
+
+    @property
+    def is_gsa_officer(self) -> bool:
+        return self.is_active and self.role == Role.GSA_OFFICER
+
+    @property
+    def is_agency_officer(self) -> bool:
+        return self.is_active and self.role == Role.AGENCY_OFFICER
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.is_active and self.role == Role.AUDITOR
+
+
+class Onboarding(models.Model):
+    """An agency's use of one offering, through a reviewed workflow.
+
+    States: draft → requested → under review → approved → active ⇄ suspended → offboarded,
+    or rejected. Transitions happen only in `agencies.services.onboarding_transition`, which
+    locks the row, checks the rule and records who, when and why in OnboardingTransition.
+    The M-25-22 contract facts are recorded with the request and checked before approval.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REQUESTED = "requested", "Requested"
+        UNDER_REVIEW = "under_review", "Under review"
+        APPROVED = "approved", "Approved"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        OFFBOARDED = "offboarded", "Offboarded"
+        REJECTED = "rejected", "Rejected"
+
+    CLOSED_STATES = (State.OFFBOARDED, State.REJECTED)
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="onboardings")
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="onboardings")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    purpose = models.TextField(help_text="What the agency will use the offering for.")
+    contract_number = models.CharField(max_length=100, blank=True)
+    no_training_on_agency_data = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=(
+            "M-25-22: the contract prohibits using non-public agency inputs and outputs to train the vendor's models."
+        ),
+    )
+    data_portability = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="M-25-22: the contract provides for data and model portability (no vendor lock-in).",
+    )
+    ato_granted_on = models.DateField("ATO granted on", null=True, blank=True)
+    ato_expires_on = models.DateField("ATO expires on", null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    offboarding_flagged_at = models.DateTimeField(null=True, blank=True)
+    offboarding_flag_reason = models.TextField(blank=True)
+    offboarding_flag_change = models.ForeignKey(
+        "catalog.OfferingStatusChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flagged_onboardings",
+        help_text="The offering's status change (suspension or removal) that set the flag; a reinstatement lifts it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "offering"],
+                condition=~Q(state__in=["offboarded", "rejected"]),
+                name="agencies_onboarding_one_open_per_offering",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "draft",
+                        "requested",
+                        "under_review",
+                        "approved",
+                        "active",
+                        "suspended",
+                        "offboarded",
+                        "rejected",
+                    ]
+                ),
+                name="agencies_onboarding_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ato_expires_on__isnull=True)
+                | Q(ato_granted_on__isnull=True)
+                | Q(ato_expires_on__gt=models.F("ato_granted_on")),
+                name="agencies_onboarding_ato_expiry_after_grant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "active", "suspended"]) | Q(approved_by__isnull=False),
+                name="agencies_onboarding_approved_has_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.abbreviation} → {self.offering}"
+
+    def clean(self) -> None:
+        if self.ato_granted_on and self.ato_expires_on and self.ato_expires_on <= self.ato_granted_on:
+            raise ValidationError({"ato_expires_on": "The ATO must expire after it was granted."})
+
+    @property
+    def contract_facts_missing(self) -> list[str]:
+        """The M-25-22 facts a GSA officer needs before approving, by field label."""
+        missing = []
+        if self.no_training_on_agency_data is None:
+            missing.append("no training on non-public agency data")
+        if self.data_portability is None:
+            missing.append("data and model portability")
+        return missing
+
+
+class OnboardingTransition(models.Model):
+    """One step of an onboarding's history: from which state to which, who did it, when and why."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20, choices=Onboarding.State.choices)
+    to_state = models.CharField(max_length=20, choices=Onboarding.State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="agencies_onboardingtransition_reason_required"),
+            models.CheckConstraint(
+                condition=~Q(from_state=models.F("to_state")), name="agencies_onboardingtransition_changes_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.onboarding}: {self.from_state} → {self.to_state}"
+
+
+class Deployment(models.Model):
+    """An agency-hosted copy of an open-weight model version: where its files live and in which environment."""
+
+    class Environment(models.TextChoices):
+        PRODUCTION = "production", "Production"
+        STAGING = "staging", "Staging"
+        DEVELOPMENT = "development", "Development"
+        AIR_GAPPED = "air_gapped", "Air-gapped enclave"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="deployments")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="deployments")
+    onboarding = models.ForeignKey(
+        Onboarding, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments"
+    )
+    name = models.CharField(max_length=200)
+    storage_path = models.CharField(max_length=1000, help_text="Absolute folder under one of the MODEL_ROOTS.")
+    environment = models.CharField(max_length=20, choices=Environment.choices, default=Environment.PRODUCTION)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__abbreviation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="agencies_deployment_unique_name"),
+            models.UniqueConstraint(fields=["storage_path"], name="agencies_deployment_unique_path"),
+            models.CheckConstraint(condition=Q(storage_path__startswith="/"), name="agencies_deployment_path_absolute"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.abbreviation}/{self.name}"
+
+    def clean(self) -> None:
+        path = PurePosixPath(self.storage_path or "")
+        if not path.is_absolute() or ".." in path.parts:
+            raise ValidationError({"storage_path": "Give an absolute folder without '..'."})
+        if self.onboarding_id and self.onboarding.agency_id != self.agency_id:
+            raise ValidationError({"onboarding": "The onboarding belongs to another agency."})
+        if (
+            self.onboarding_id
+            and self.model_version_id
+            and self.onboarding.offering_id != self.model_version.offering_id
+        ):
+            raise ValidationError({"onboarding": "The onboarding is for another offering."})
+
+
+class ApiToken(models.Model):
+    """A procurement system's key to the REST API, stored hashed.
+
+    The key is `<prefix>.<secret>` and is shown once, at creation. Only the prefix (for lookup)
+    and the SHA-256 of the whole key are kept, so a copy of the database does not hold usable
+    keys. A token acts for its user, limited to reading when its scope is `read`; it stops
+    working at `expires_at` or as soon as `revoked_at` is set.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="Which system uses this token.")
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=["read", "write"]), name="agencies_apitoken_scope_valid"),
+            models.CheckConstraint(condition=Q(key_hash__regex=r"^[0-9a-f]{64}$"), name="agencies_apitoken_hash_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
