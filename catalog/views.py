@@ -130,14 +130,21 @@ class OfferingDetailView(TemplateView):
         }
 
 
+def _move_label(offering: Offering, to_status: str) -> str:
+    if to_status == Offering.Status.APPROVED and offering.is_withdrawn:
+        return "Reinstated (approved again)"
+    return Offering.Status(to_status).label
+
+
 class OfferingStatusView(GsaOfficerRequiredMixin, View):
-    """Approve, suspend or remove an offering with a reason; lists the agencies whose onboardings were flagged."""
+    """Approve, suspend, remove, contest or reinstate an offering with a reason, the event's date and its source;
+    lists the agencies whose onboardings were flagged."""
 
     template_name = "catalog/offering_status_form.html"
 
     def _context(self, slug, form=None, result=None):
         offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
-        moves = [(status, Offering.Status(status).label) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
+        moves = [(status, _move_label(offering, status)) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
         form = form or OfferingStatusForm(moves=moves)
         form.fields["to_status"].choices = moves
         return {"offering": offering, "form": form, "result": result}

@@ -79,6 +79,7 @@ class Commit:
     files: dict[str, HubFile]
     card_data: dict | None
     tags: list[str]
+    safetensors_total: int | None = None
 
 
 @dataclass
@@ -124,8 +125,12 @@ class StandinHub:
         card_data: dict | None = None,
         tags: list[str] | None = None,
         gated: str | bool | None = None,
+        safetensors_total: int | None = None,
     ) -> str:
-        """Add a commit to a repo (created on first use) and move the branch to it; return the commit sha."""
+        """Add a commit to a repo (created on first use) and move the branch to it; return the commit sha.
+
+        `safetensors_total` makes the model info carry the Hub's safetensors metadata (its parameter count).
+        """
         entries = files if isinstance(files, list) else [HubFile.from_bytes(p, d) for p, d in files.items()]
         if card_data is None:
             card_data = {}
@@ -138,7 +143,9 @@ class StandinHub:
             if gated is not None:
                 repo.gated = gated
             sha = hashlib.sha1(f"{repo_id}:{next(self._counter)}:{uuid.uuid4()}".encode()).hexdigest()
-            repo.commits[sha] = Commit(sha, {f.path: f for f in entries}, card_data or None, list(tags or []))
+            repo.commits[sha] = Commit(
+                sha, {f.path: f for f in entries}, card_data or None, list(tags or []), safetensors_total
+            )
             repo.refs[branch] = sha
         return sha
 
@@ -252,6 +259,16 @@ class StandinHub:
                     "cardData": commit.card_data,
                     "siblings": siblings,
                 }
+                | (
+                    {
+                        "safetensors": {
+                            "parameters": {"BF16": commit.safetensors_total},
+                            "total": commit.safetensors_total,
+                        }
+                    }
+                    if commit.safetensors_total
+                    else {}
+                )
             )
         if tail[0] == "tree":
             revision = unquote(tail[1]) if len(tail) > 1 else "main"
