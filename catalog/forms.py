@@ -120,7 +120,12 @@ class OfferingStatusForm(UswdsFormMixin, forms.Form):
         help_text="The day it happened (GSA's notice, a ruling), not today's date. Leave empty for today.",
     )
     source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
-    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.CONFIRMED)
+    confidence = forms.ChoiceField(
+        choices=Confidence.choices,
+        required=False,
+        initial=Confidence.CONFIRMED,
+        help_text="Confirmed: a primary source or two independent reports. Reported: one secondary source.",
+    )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -130,3 +135,6 @@ class OfferingStatusForm(UswdsFormMixin, forms.Form):
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = moves
+
+    def clean_confidence(self) -> str:
+        return self.cleaned_data["confidence"] or Confidence.CONFIRMED
