@@ -1,4 +1,4 @@
-"""The public facts that `seed_onegov` loads, each with its source (shared/reference/policy.md).
+"""The public facts that `seed_onegov` loads, each with the public address it was read from.
 
 No date is invented: an unknown day is empty and a note says what the sources give (a month, a
 duration); an end computed from a stated term ("one year", "through Mar 2027") says so in its note.
@@ -11,7 +11,8 @@ from decimal import Decimal
 
 D = dt.date
 
-# 31 U.S.C. § 901(b) agencies with their CGAC department codes (policy.md §7).
+# The CFO Act agencies (31 U.S.C. § 901(b)) with their CGAC department codes, the Treasury's three-character
+# Common Government-wide Accounting Classification codes used in USAspending.
 CFO_ACT_AGENCIES = [
     ("Department of Agriculture", "USDA", "012"),
     ("Department of Commerce", "DOC", "013"),
@@ -41,7 +42,7 @@ CFO_ACT_AGENCIES = [
 
 LLAMA_LICENSES = ["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4"]
 
-# Vendors named by GSA as OneGov partners whose terms the public record does not confirm (policy.md §4).
+# Vendors named by GSA as OneGov partners whose terms no public source we found confirms.
 VENDORS_TERMS_NOT_CONFIRMED = [
     "Elastic",
     "Adobe",
@@ -126,6 +127,7 @@ OFFERINGS = [
             ),
             "source_url": "https://www.benzinga.com/news/topics/25/08/47170537/",
             "contract_vehicle": CARAHSOFT_MAS,
+            "contract_vehicle_source_url": GAO_DISMISSAL,
             "reseller": "Carahsoft",
         },
         "history": [
@@ -161,6 +163,7 @@ OFFERINGS = [
             ),
             "source_url": "https://nftaiverse.xyz/anthropic-is-offering-claude-to-the-us-government-for-just-1",
             "contract_vehicle": CARAHSOFT_MAS,
+            "contract_vehicle_source_url": GAO_DISMISSAL,
             "reseller": "Carahsoft",
             "terminated_on": D(2026, 2, 27),
             "termination_reason": (
@@ -428,8 +431,9 @@ OFFERINGS = [
 # Corrections of an earlier seed that are recorded (audited) when `seed_onegov` meets them again.
 INVENTED_APPROVAL_DATE = D(2025, 4, 1)
 
-# Llama model versions (policy.md §5, 8a): repo ids on the Hub, license ids, release dates and parameter
-# counts. A count taken from the model's name ("8B") is nominal and labelled so; a manifest sync replaces
+# Llama model versions (policy.md §5, 8a): repo ids on the Hub, license ids (the `license:` tag of their
+# model cards), release dates (each license's effective date; the Llama 3.1 text is models/llama3_1/LICENSE in
+# meta-llama/llama-models) and parameter counts. A count taken from the model's name ("8B") is nominal and labelled so; a manifest sync replaces
 # it with the exact count when the Hub publishes safetensors metadata.
 NOMINAL = "nominal"
 PUBLISHED = "published"

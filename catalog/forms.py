@@ -82,6 +82,7 @@ class AgreementForm(UswdsFormMixin, forms.ModelForm):
             "source_url",
             "contract_vehicle",
             "mas_contract_number",
+            "contract_vehicle_source_url",
             "reseller",
             "terminated_on",
             "termination_reason",

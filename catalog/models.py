@@ -237,6 +237,9 @@ class Agreement(models.Model):
     source_url = models.URLField(max_length=500)
     contract_vehicle = models.CharField(max_length=200, blank=True, help_text="e.g. GSA Multiple Award Schedule.")
     mas_contract_number = models.CharField(max_length=50, blank=True, verbose_name="MAS contract number")
+    contract_vehicle_source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the contract vehicle is stated, when not in the main source."
+    )
     reseller = models.CharField(max_length=200, blank=True, help_text="e.g. Carahsoft, when the deal is a reseller's.")
     terminated_on = models.DateField(null=True, blank=True)
     termination_reason = models.TextField(blank=True)

@@ -123,6 +123,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "source_url",
             "contract_vehicle",
             "mas_contract_number",
+            "contract_vehicle_source_url",
             "reseller",
             "terminated_on",
             "termination_reason",
