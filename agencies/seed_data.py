@@ -1,8 +1,7 @@
 """The public facts that `seed_onegov` loads, each with the public address it was read from.
 
-Where a source gives a month, a year or a duration rather than a day, the date below is the
-end of that period or is computed from the announcement, and `dates_note` says so. Where the
-sources give no date at all, the date is left empty.
+No date is invented: an unknown day is empty and a note says what the sources give (a month, a
+duration); an end computed from a stated term ("one year", "through Mar 2027") says so in its note.
 """
 
 from __future__ import annotations
@@ -50,14 +49,28 @@ VENDORS_TERMS_NOT_CONFIRMED = [
     "Salesforce",
     "Uber",
     "Box",
-    "Perplexity",
     "Palo Alto Networks",
     "ServiceNow",
 ]
 
-# Each offering: vendor, name, slug, kind, description, allowed licenses, its agreement, and
-# any public status history after approval. The agreement's announcement is taken as the
-# date GSA approved the offering for the catalog.
+# --- Offerings and agreements (issue 13: policy.md §4, 8a, 8c, 8d, 8e) ---------------------------------
+#
+# An unknown date is None and `dates_note` says what the sources give (a month, a duration). A price
+# is set only where the source gives one price; other terms are words in `terms`. `history` lists the
+# offering's status changes after it was created (the first is the approval), each with its confidence.
+
+MAS = "GSA Multiple Award Schedule (MAS)"
+CARAHSOFT_MAS = "GSA MAS: a modification to Carahsoft's MAS contract (GAO, Dec 2025)"
+GAO_DISMISSAL = (
+    "https://washingtontechnology.com/contracts/2025/12/gao-dismisses-protests-challenging-gsas-1-gen-ai-pacts/410298/"
+)
+GSA_ANTHROPIC_RELEASE = (
+    "https://www.gsa.gov/about-us/newsroom/news-releases/"
+    "gsa-stands-with-president-trump-on-national-security-ai-directive-02272026"
+)
+MICROSOFT_SOURCE = "https://windowsnews.ai/article/microsoft-promises-3-billion-in-federal-cloud-savings-with-onegov-copilot-free-for-a-year.379449"
+APPROVAL_REASON = "OneGov agreement announced."
+
 OFFERINGS = [
     {
         "vendor": "Meta",
@@ -66,6 +79,7 @@ OFFERINGS = [
         "kind": "open_weight",
         "description": "Meta's open-weight Llama models, run by agencies in their own environments.",
         "allowed_licenses": LLAMA_LICENSES,
+        "fedramp_ids": [],
         "agreement": {
             "title": "OneGov agreement: Meta Llama",
             "price_per_agency": Decimal("0.00"),
@@ -77,8 +91,18 @@ OFFERINGS = [
                 "Agencies keep full control over how data is processed and stored. GSA did back-end work so "
                 "that Llama meets federal requirements. Supports the AI Action Plan and M-25-21/M-25-22."
             ),
-            "source_url": "https://completeaitraining.com/news/onegov-deal-brings-free-llama-ai-to-every-federal-agency",
+            "source_url": "https://pubt.io/view/86CD7A095988D7B201F87A2733E003FA2A854FDF",
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 9, 22),
+                "reason": APPROVAL_REASON,
+                "source_url": "https://pubt.io/view/86CD7A095988D7B201F87A2733E003FA2A854FDF",
+                "confidence": "confirmed",
+                "note": "GSA's own release of 22 Sep 2025 (mirror).",
+            }
+        ],
     },
     {
         "vendor": "OpenAI",
@@ -86,19 +110,35 @@ OFFERINGS = [
         "slug": "openai-chatgpt-enterprise",
         "kind": "enterprise_saas",
         "description": "OpenAI for Government: ChatGPT Enterprise for the whole executive branch.",
+        "fedramp_ids": ["FR2533155773"],
         "agreement": {
             "title": "OneGov agreement: ChatGPT Enterprise",
             "price_per_agency": Decimal("1.00"),
             "price_unit": "per agency for the next year",
             "announced_on": D(2025, 8, 6),
             "expires_on": D(2026, 8, 6),
-            "dates_note": "Expiry computed: one year from the 6 Aug 2025 announcement (the sources give the term, not the day).",
+            "dates_note": (
+                "End of term computed: one year from the 6 Aug 2025 announcement (the sources give the term, "
+                "not the day). No successor terms were found as of Dec 2026."
+            ),
             "conditions": (
                 "Whole executive branch. Plus 60 days of unlimited advanced features (Deep Research, Advanced Voice). "
-                "Business data is not used for training. Via the Multiple Award Schedule."
+                "Business data is not used for training."
             ),
             "source_url": "https://www.benzinga.com/news/topics/25/08/47170537/",
+            "contract_vehicle": CARAHSOFT_MAS,
+            "contract_vehicle_source_url": GAO_DISMISSAL,
+            "reseller": "Carahsoft",
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 8, 6),
+                "reason": APPROVAL_REASON,
+                "source_url": "https://www.benzinga.com/news/topics/25/08/47170537/",
+                "confidence": "confirmed",
+            }
+        ],
     },
     {
         "vendor": "Anthropic",
@@ -106,29 +146,72 @@ OFFERINGS = [
         "slug": "anthropic-claude",
         "kind": "enterprise_saas",
         "description": "Claude for Enterprise / Claude for Government, offered to all three branches.",
+        "fedramp_ids": [],
         "agreement": {
             "title": "OneGov agreement: Claude",
             "price_per_agency": Decimal("1.00"),
             "price_unit": "per agency for one year",
             "announced_on": D(2025, 8, 12),
             "expires_on": D(2026, 8, 12),
-            "dates_note": "Expiry computed: one year from the 12 Aug 2025 announcement (the sources give the term, not the day).",
+            "dates_note": (
+                "End of term computed: one year from the 12 Aug 2025 announcement (the sources give the term, "
+                "not the day). Terminated before then (see the termination)."
+            ),
             "conditions": (
                 "Offered to all three branches (executive, legislative, judicial). Agencies are not obliged to use it; "
                 "limited to sensitive-but-unclassified work."
             ),
             "source_url": "https://nftaiverse.xyz/anthropic-is-offering-claude-to-the-us-government-for-just-1",
+            "contract_vehicle": CARAHSOFT_MAS,
+            "contract_vehicle_source_url": GAO_DISMISSAL,
+            "reseller": "Carahsoft",
+            "terminated_on": D(2026, 2, 27),
+            "termination_reason": (
+                "The FAS Commissioner said the OneGov agreement is terminated, after the President directed agencies "
+                "to cease using Anthropic (6-month phase-out)."
+            ),
+            "termination_source_url": GSA_ANTHROPIC_RELEASE,
         },
         "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 8, 12),
+                "reason": APPROVAL_REASON,
+                "source_url": "https://nftaiverse.xyz/anthropic-is-offering-claude-to-the-us-government-for-just-1",
+                "confidence": "confirmed",
+            },
             {
                 "to_status": "removed",
                 "effective_on": D(2026, 2, 27),
                 "reason": (
-                    "On 27 Feb 2026 the President ordered agencies to cease using Anthropic (6-month phase-out); "
-                    "GSA removed Anthropic from USAi.gov and the MAS."
+                    "The President directed agencies to cease using Anthropic (6-month phase-out); DoD designated "
+                    "Anthropic a supply-chain risk (10 U.S.C. 3252). GSA removed Anthropic from USAi and the MAS."
                 ),
-                "source_url": "https://fedscoop.com/anthropic-claude-dod-federal-agency-fallout-trump-hegseth/",
-            }
+                "source_url": GSA_ANTHROPIC_RELEASE,
+                "confidence": "confirmed",
+                "note": (
+                    "Confirmed by GSA's release and axios.com/2026/02/27/claude-anthropic-trump-government-agencies. "
+                    "An FASCSA determination (41 U.S.C. 4713) followed, letter of 3 Mar 2026."
+                ),
+            },
+            {
+                "to_status": "contested",
+                "effective_on": D(2026, 3, 9),
+                "reason": (
+                    "Anthropic sued (N.D. Cal. 3:26-cv-01996). On 26 Mar 2026 the court preliminarily enjoined the "
+                    "3252 designation and the cease-use directive, in force 3 Apr 2026 (ECF 135); appealed "
+                    "(9th Cir. 26-2011)."
+                ),
+                "source_url": "",
+                "confidence": "confirmed",
+                "note": (
+                    "Suit and injunction confirmed (docs.justia.com, case 3:2026cv01996, doc 135; full address not "
+                    "recorded). Reported only (one secondary summary): the government's status report of 6 Apr 2026 "
+                    "(ECF 146) says the notices removing Anthropic from USAi and the MAS were rescinded; not recorded "
+                    "as a reinstatement. On 8 Apr 2026 the D.C. Circuit (26-1049) denied a stay of the 4713 "
+                    "designation; argued 19 May 2026; no decision found."
+                ),
+            },
         ],
     },
     {
@@ -137,16 +220,28 @@ OFFERINGS = [
         "slug": "google-gemini-for-government",
         "kind": "enterprise_saas",
         "description": "Google's Gemini for Government.",
+        "fedramp_ids": ["FR2604952026"],
         "agreement": {
             "title": "OneGov agreement: Gemini for Government",
             "price_per_agency": Decimal("0.47"),
             "price_unit": "per agency",
-            "announced_on": None,
+            "announced_on": D(2025, 8, 21),
             "expires_on": D(2026, 12, 31),
-            "dates_note": "Announced in Aug 2025 (exact day not confirmed). 'Extending through 2026': the end of 2026 is taken.",
+            "dates_note": "Announced Thu 21 Aug 2025. 'Extending through 2026': the end of 2026 is taken.",
             "conditions": "",
             "source_url": "https://businessnewsdaily.info/protest-hits-gsas-1-a-year-agreements-with-openai-and-anthropic",
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 8, 21),
+                "reason": APPROVAL_REASON,
+                "source_url": "https://businessnewsdaily.info/protest-hits-gsas-1-a-year-agreements-with-openai-and-anthropic",
+                "confidence": "confirmed",
+                "note": "The CEO's post dated 21 Aug 2025 and a same-day report.",
+            }
+        ],
     },
     {
         "vendor": "Google",
@@ -154,19 +249,38 @@ OFFERINGS = [
         "slug": "google-workspace",
         "kind": "enterprise_saas",
         "description": "Google Workspace under the first OneGov deal.",
+        "fedramp_ids": ["F1206081364"],
         "agreement": {
             "title": "OneGov agreement: Google Workspace discount",
             "price_per_agency": None,
-            "price_unit": "71% discount; up to $2B in claimed savings",
+            "terms": "71% discount; up to $2B in claimed savings.",
             "announced_on": None,
-            "expires_on": D(2025, 9, 30),
-            "dates_note": "Announced early Apr 2025 (the first OneGov deal; exact day not published). Discount through 30 Sep 2025.",
+            "offer_ends_on": D(2025, 9, 30),
+            "expires_on": None,
+            "dates_note": (
+                "Announced early Apr 2025 (the first OneGov deal; the day was not published). The discount was an "
+                "offer window ending 30 Sep 2025; orders placed in it run longer (DOT: 5 years, to 2030)."
+            ),
             "conditions": "Temporary. DOT used it for a 5-year, $89M-ceiling Workspace contract (awarded 27 Sep 2025).",
             "source_url": (
                 "https://washingtontechnology.com/companies/2025/10/"
                 "transportation-awards-google-major-contract-after-onegov-deal/409134/"
             ),
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": None,
+                "reason": APPROVAL_REASON,
+                "source_url": (
+                    "https://washingtontechnology.com/companies/2025/10/"
+                    "transportation-awards-google-major-contract-after-onegov-deal/409134/"
+                ),
+                "confidence": "reported",
+                "note": "Announced early Apr 2025; the day was not published.",
+            }
+        ],
     },
     {
         "vendor": "xAI",
@@ -174,6 +288,7 @@ OFFERINGS = [
         "slug": "xai-grok-for-government",
         "kind": "hosted_service",
         "description": "Grok 4 and Grok 4 Fast for government.",
+        "fedramp_ids": ["FR2618542150"],
         "agreement": {
             "title": "OneGov agreement: Grok for Government",
             "price_per_agency": Decimal("0.42"),
@@ -183,7 +298,17 @@ OFFERINGS = [
             "dates_note": "'Through Mar 2027' (the longest OneGov AI deal): the end of March 2027 is taken.",
             "conditions": "xAI engineers assist deployment; option to upgrade to enterprise; a path to FedRAMP noted.",
             "source_url": "https://evrimagaci.org/gpt/elon-musks-xai-wins-federal-grok-chatbot-deal-503970",
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 9, 25),
+                "reason": APPROVAL_REASON,
+                "source_url": "https://evrimagaci.org/gpt/elon-musks-xai-wins-federal-grok-chatbot-deal-503970",
+                "confidence": "confirmed",
+            }
+        ],
     },
     {
         "vendor": "Microsoft",
@@ -191,20 +316,37 @@ OFFERINGS = [
         "slug": "microsoft-365-copilot",
         "kind": "enterprise_saas",
         "description": "M365 Copilot, M365, Azure, Dynamics 365 and Sentinel.",
+        "fedramp_ids": ["F1603087869"],
         "agreement": {
             "title": "OneGov agreement: Microsoft",
-            "price_per_agency": Decimal("0.00"),
-            "price_unit": "M365 Copilot free for up to 12 months for G5 customers; ~$3.1B first-year savings claimed",
+            "price_per_agency": None,
+            "price_unit": "",
+            "terms": (
+                "M365 Copilot free for up to 12 months for G5 customers; M365, Azure, Dynamics 365 and Sentinel "
+                "discounted, not free (no single price per agency); ~$3.1B first-year savings claimed."
+            ),
             "announced_on": D(2025, 9, 2),
-            "expires_on": D(2026, 9, 30),
+            "offer_ends_on": D(2026, 9, 30),
+            "expires_on": None,
             "dates_note": (
-                "Announced 2 Sep 2025 (one article says 29 Apr 2025: the sources conflict). Opt in through Sep 2026 "
-                "(the end of September is taken); discounts up to 36 months. The source article's full address "
-                "(windowsnews.ai, article 379449) was not recorded."
+                "Announced 2 Sep 2025 (one article says 29 Apr 2025: the sources conflict). 30 Sep 2026 is the end "
+                "of the opt-in window, not of the terms: discounts run up to 36 months after an agency opts in, so "
+                "there is no single end of term."
             ),
             "conditions": "Egress fees waived.",
-            "source_url": "https://windowsnews.ai/",
+            "source_url": MICROSOFT_SOURCE,
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": D(2025, 9, 2),
+                "reason": APPROVAL_REASON,
+                "source_url": MICROSOFT_SOURCE,
+                "confidence": "reported",
+                "note": "One article says 29 Apr 2025: the sources conflict.",
+            }
+        ],
     },
     {
         "vendor": "Amazon Web Services",
@@ -212,16 +354,29 @@ OFFERINGS = [
         "slug": "aws-cloud-credits",
         "kind": "hosted_service",
         "description": "Cloud credits, modernization and training.",
+        "fedramp_ids": ["F1603047866"],
         "agreement": {
             "title": "OneGov agreement: AWS",
             "price_per_agency": None,
-            "price_unit": "up to $1B in credits, pooled across civilian agencies",
+            "price_unit": "",
+            "terms": "Up to $1B in cloud credits, pooled across civilian agencies; modernization and training.",
             "announced_on": None,
             "expires_on": D(2028, 12, 31),
-            "dates_note": "Announced about 7-8 Aug 2025 (exact day not confirmed). Credits usable through 31 Dec 2028.",
+            "dates_note": "Announced about 7-8 Aug 2025 (the day is not confirmed). Credits usable through 31 Dec 2028.",
             "conditions": "Credits pooled across civilian agencies.",
             "source_url": "https://tempmail.email/aws-commits-to-1-billion-in-cloud-savings-for-u-s-government",
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": None,
+                "reason": APPROVAL_REASON,
+                "source_url": "https://tempmail.email/aws-commits-to-1-billion-in-cloud-savings-for-u-s-government",
+                "confidence": "reported",
+                "note": "Announced about 7-8 Aug 2025; the day is not confirmed.",
+            }
+        ],
     },
     {
         "vendor": "Oracle",
@@ -229,31 +384,77 @@ OFFERINGS = [
         "slug": "oracle-licenses-and-cloud",
         "kind": "hosted_service",
         "description": "Oracle software licenses and cloud infrastructure.",
+        "fedramp_ids": ["FR1900048743"],
         "agreement": {
             "title": "OneGov agreement: Oracle",
             "price_per_agency": None,
-            "price_unit": "75% off some licenses; 'substantial' cloud discounts",
+            "price_unit": "",
+            "terms": "75% off some licenses; 'substantial' cloud discounts.",
             "announced_on": None,
             "expires_on": None,
-            "dates_note": "Announced about Jul 2025. Temporary ('until late November', per one report; not confirmed).",
+            "end_unknown": True,
+            "dates_note": (
+                "Announced about Jul 2025 (the day was not published). Temporary; the end is unknown: "
+                "'until late November' 2025 is one report only."
+            ),
             "conditions": "Temporary.",
             "source_url": "https://aistoriz.com/?p=14110",
+            "contract_vehicle": MAS,
         },
+        "history": [
+            {
+                "to_status": "approved",
+                "effective_on": None,
+                "reason": APPROVAL_REASON,
+                "source_url": "https://aistoriz.com/?p=14110",
+                "confidence": "reported",
+                "note": "Announced about Jul 2025; the day was not published.",
+            }
+        ],
+    },
+    {
+        "vendor": "Perplexity",
+        "name": "Perplexity Enterprise Pro for Government",
+        "slug": "perplexity-enterprise-pro",
+        "kind": "enterprise_saas",
+        "description": (
+            "Perplexity Enterprise Pro for Government, reported as the eighth OneGov AI deal at $0.25 per agency "
+            "(one secondary source; date not confirmed). No agreement is recorded until a source address is: "
+            "the offering stays pending."
+        ),
+        "fedramp_ids": ["FR2604643715"],
+        "agreement": None,
+        "history": [],
     },
 ]
 
-# Llama model versions: repo ids on the Hub, license ids (the `license:` tag of their model cards) and release
-# dates (each license's effective date; the Llama 3.1 text is models/llama3_1/LICENSE in meta-llama/llama-models).
+# Corrections of an earlier seed that are recorded (audited) when `seed_onegov` meets them again.
+INVENTED_APPROVAL_DATE = D(2025, 4, 1)
+
+# Llama model versions (policy.md §5, 8a): repo ids on the Hub, license ids (the `license:` tag of their
+# model cards), release dates (each license's effective date; the Llama 3.1 text is models/llama3_1/LICENSE in
+# meta-llama/llama-models) and parameter counts. A count taken from the model's name ("8B") is nominal and labelled so; a manifest sync replaces
+# it with the exact count when the Hub publishes safetensors metadata.
+NOMINAL = "nominal"
+PUBLISHED = "published"
+LLAMA_4_BLOG = "huggingface.co/blog/llama4-release (5 Apr 2025)"
+
+
+def _nominal(repo_id: str, count: int) -> tuple[str, int, str, str]:
+    label = next(part for part in repo_id.split("/", 1)[1].split("-") if part[:-1].isdigit() and part[-1] in "Bb")
+    return (repo_id, count, NOMINAL, f"Nominal: from the name ('{label}'), not an exact count.")
+
+
 LLAMA_FAMILIES = [
     (
         "Llama 2",
         "llama2",
         D(2023, 7, 18),
         [
-            ("meta-llama/Llama-2-7b-hf", 7_000_000_000),
-            ("meta-llama/Llama-2-7b-chat-hf", 7_000_000_000),
-            ("meta-llama/Llama-2-13b-hf", 13_000_000_000),
-            ("meta-llama/Llama-2-70b-hf", 70_000_000_000),
+            _nominal("meta-llama/Llama-2-7b-hf", 7_000_000_000),
+            _nominal("meta-llama/Llama-2-7b-chat-hf", 7_000_000_000),
+            _nominal("meta-llama/Llama-2-13b-hf", 13_000_000_000),
+            _nominal("meta-llama/Llama-2-70b-hf", 70_000_000_000),
         ],
     ),
     (
@@ -261,9 +462,9 @@ LLAMA_FAMILIES = [
         "llama3",
         D(2024, 4, 18),
         [
-            ("meta-llama/Meta-Llama-3-8B", 8_000_000_000),
-            ("meta-llama/Meta-Llama-3-8B-Instruct", 8_000_000_000),
-            ("meta-llama/Meta-Llama-3-70B-Instruct", 70_000_000_000),
+            _nominal("meta-llama/Meta-Llama-3-8B", 8_000_000_000),
+            _nominal("meta-llama/Meta-Llama-3-8B-Instruct", 8_000_000_000),
+            _nominal("meta-llama/Meta-Llama-3-70B-Instruct", 70_000_000_000),
         ],
     ),
     (
@@ -271,10 +472,10 @@ LLAMA_FAMILIES = [
         "llama3.1",
         D(2024, 7, 23),
         [
-            ("meta-llama/Llama-3.1-8B", 8_000_000_000),
-            ("meta-llama/Llama-3.1-8B-Instruct", 8_000_000_000),
-            ("meta-llama/Llama-3.1-70B-Instruct", 70_000_000_000),
-            ("meta-llama/Llama-3.1-405B-Instruct", 405_000_000_000),
+            _nominal("meta-llama/Llama-3.1-8B", 8_000_000_000),
+            _nominal("meta-llama/Llama-3.1-8B-Instruct", 8_000_000_000),
+            _nominal("meta-llama/Llama-3.1-70B-Instruct", 70_000_000_000),
+            _nominal("meta-llama/Llama-3.1-405B-Instruct", 405_000_000_000),
         ],
     ),
     (
@@ -282,10 +483,10 @@ LLAMA_FAMILIES = [
         "llama3.2",
         D(2024, 9, 25),
         [
-            ("meta-llama/Llama-3.2-1B", 1_000_000_000),
-            ("meta-llama/Llama-3.2-1B-Instruct", 1_000_000_000),
-            ("meta-llama/Llama-3.2-3B-Instruct", 3_000_000_000),
-            ("meta-llama/Llama-3.2-11B-Vision-Instruct", 11_000_000_000),
+            ("meta-llama/Llama-3.2-1B", 1_240_000_000, PUBLISHED, "1.24B (the name's '1B' is nominal)."),
+            ("meta-llama/Llama-3.2-1B-Instruct", 1_240_000_000, PUBLISHED, "1.24B (the name's '1B' is nominal)."),
+            _nominal("meta-llama/Llama-3.2-3B-Instruct", 3_000_000_000),
+            _nominal("meta-llama/Llama-3.2-11B-Vision-Instruct", 11_000_000_000),
         ],
     ),
     (
@@ -293,17 +494,26 @@ LLAMA_FAMILIES = [
         "llama3.3",
         D(2024, 12, 6),
         [
-            ("meta-llama/Llama-3.3-70B-Instruct", 70_000_000_000),
+            _nominal("meta-llama/Llama-3.3-70B-Instruct", 70_000_000_000),
         ],
     ),
-    # Llama 4's total parameter counts are not in our reference: left empty rather than guessed.
     (
         "Llama 4",
         "llama4",
         D(2025, 4, 5),
         [
-            ("meta-llama/Llama-4-Scout-17B-16E-Instruct", None),
-            ("meta-llama/Llama-4-Maverick-17B-128E-Instruct", None),
+            (
+                "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+                109_000_000_000,
+                PUBLISHED,
+                f"109B total, 17B active, 16 experts ({LLAMA_4_BLOG}). '17B' in the name is the active count.",
+            ),
+            (
+                "meta-llama/Llama-4-Maverick-17B-128E-Instruct",
+                400_000_000_000,
+                PUBLISHED,
+                f"~400B total (transformers docs: 402B), 17B active, 128 experts ({LLAMA_4_BLOG}).",
+            ),
         ],
     ),
 ]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 
 from agencies import seed_data
 from agencies.models import Agency, Deployment, Onboarding, Role, User
 from agencies.services import onboarding_request, onboarding_transition
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from catalog.services import offering_change_status
-from core.audit import audit_record
+from catalog.services import OFFERING_STATUS_MOVES, offering_change_status
+from core.audit import audit_record, audited_save
 
 
 @dataclass
@@ -66,60 +68,134 @@ def seed_onegov() -> SeedReport:
     return report
 
 
+# --- Offerings, agreements and model versions (issue 13) ----------------------------------------------
+#
+# A first run creates them. On a database seeded before, a value that differs from the reference is a
+# correction: it is applied with an audit event that keeps the old value and says why (never a silent
+# rewrite), and the offering's status history is appended to, never reordered.
+
+CORRECTION = "Corrected by seed_onegov from the public record (policy.md section 8)."
+
+
+def _plain(values: dict) -> dict:
+    """JSON-ready values for an audit event: rows by primary key, dates and decimals as strings."""
+    rows = {name: (value.pk if isinstance(value, models.Model) else value) for name, value in values.items()}
+    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+
+def _correct(obj, values: dict, report: SeedReport, label: str) -> bool:
+    """Bring an existing row to the reference values, recording the old and new values in the audit trail."""
+    stale = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    if not stale:
+        return False
+    before = {name: getattr(obj, name) for name in stale}
+    for name, value in stale.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    audit_record(
+        actor=None,
+        action=f"{obj._meta.model_name}.corrected",
+        obj=obj,
+        before=_plain(before) | {"reason": CORRECTION},
+        after=_plain(stale),
+    )
+    report.count(f"{label} corrected", True)
+    return True
+
+
 def _seed_offering(spec: dict, report: SeedReport) -> None:
     vendor = _sync(Vendor, {"name": spec["vendor"]}, {}, report, "vendors")
-    terms = spec["agreement"]
-    offering, created = Offering.objects.get_or_create(
-        slug=spec["slug"],
-        defaults={
-            "vendor": vendor,
-            "name": spec["name"],
-            "kind": spec["kind"],
-            "description": spec["description"],
-            "allowed_licenses": spec.get("allowed_licenses", []),
-            "fedramp_level": Offering.FedRAMP.NOT_APPLICABLE
-            if spec["kind"] == "open_weight"
-            else Offering.FedRAMP.NOT_RECORDED,
-        },
-    )
-    report.count("offerings", created)
-    _sync(
-        Agreement,
-        {"offering": offering, "title": terms["title"]},
-        {k: v for k, v in terms.items() if k != "title"},
-        report,
-        "agreements",
-    )
-    if created:
+    values = {
+        "vendor": vendor,
+        "name": spec["name"],
+        "kind": spec["kind"],
+        "description": spec["description"],
+        "allowed_licenses": spec.get("allowed_licenses", []),
+        "fedramp_ids": spec["fedramp_ids"],
+    }
+    offering = Offering.objects.filter(slug=spec["slug"]).first()
+    if offering is None:
+        fedramp = Offering.FedRAMP.NOT_APPLICABLE if spec["kind"] == "open_weight" else Offering.FedRAMP.NOT_RECORDED
+        offering = audited_save(actor=None, instance=Offering(slug=spec["slug"], fedramp_level=fedramp, **values))
+        report.count("offerings", True)
+    else:
+        _correct(offering, values, report, "offerings")
+    if spec["agreement"]:
+        _seed_agreement(offering, spec["agreement"], report)
+    _seed_history(offering, spec["history"], report)
+
+
+def _seed_agreement(offering: Offering, terms: dict, report: SeedReport) -> None:
+    defaults = {"price_unit": "", "terms": "", "offer_ends_on": None, "end_unknown": False}
+    values = defaults | {key: value for key, value in terms.items() if key != "title"}
+    agreement = Agreement.objects.filter(offering=offering, title=terms["title"]).first()
+    if agreement is None:
+        agreement = Agreement(offering=offering, title=terms["title"], **values)
+        agreement.full_clean()
+        audited_save(actor=None, instance=agreement)
+        report.count("agreements", True)
+    else:
+        _correct(agreement, values, report, "agreements")
+
+
+def _seed_history(offering: Offering, history: list[dict], report: SeedReport) -> None:
+    """Record each reference status change once: correct what an earlier seed recorded, append what is missing.
+
+    Changes are matched in order with the offering's recorded history. A change that the offering's
+    current status does not allow (GSA has moved it on since) is left out rather than forced.
+    """
+    recorded = list(offering.status_changes.order_by("pk"))
+    for index, change in enumerate(history):
+        if index < len(recorded):
+            row = recorded[index]
+            if row.to_status != change["to_status"]:
+                return
+            fixes = {key: change.get(key, "") for key in ("effective_on", "source_url", "confidence", "note")}
+            if row.effective_on == seed_data.INVENTED_APPROVAL_DATE and change["effective_on"] is None:
+                fixes["note"] = f"{change.get('note', '')} The date 1 Apr 2025 recorded earlier had no source.".strip()
+            elif row.effective_on != change["effective_on"] and row.effective_on is not None:
+                fixes["note"] = f"{change.get('note', '')} Earlier recorded as {row.effective_on:%d %b %Y}.".strip()
+            if row.note.startswith(fixes["note"]) and row.effective_on == change["effective_on"]:
+                fixes.pop("note")
+            _correct(row, fixes, report, "status changes")
+            continue
+        offering.refresh_from_db()
+        if change["to_status"] not in OFFERING_STATUS_MOVES.get(offering.status, set()):
+            return
         offering_change_status(
             actor=None,
             offering=offering,
-            to_status=Offering.Status.APPROVED,
-            reason="OneGov agreement announced.",
-            effective_on=terms["announced_on"] or dt.date(2025, 4, 1),
-            source_url=terms["source_url"],
+            to_status=change["to_status"],
+            reason=change["reason"],
+            effective_on=change["effective_on"],
+            date_unknown=change["effective_on"] is None,
+            source_url=change.get("source_url", ""),
+            confidence=change.get("confidence", "confirmed"),
+            note=change.get("note", ""),
         )
-        for change in spec.get("history", []):
-            offering_change_status(actor=None, offering=offering, **change)
+        report.count("status changes", True)
 
 
 def _seed_llama_versions(report: SeedReport) -> None:
     offering = Offering.objects.get(slug="meta-llama")
     for family, license_id, released, repos in seed_data.LLAMA_FAMILIES:
-        for repo_id, parameters in repos:
-            _sync(
-                ModelVersion,
-                {"repo_id": repo_id, "revision": "main"},
-                {
-                    "offering": offering,
-                    "name": f"{family}: {repo_id.split('/', 1)[1]}",
-                    "declared_license": license_id,
-                    "parameter_count": parameters,
-                    "release_date": released,
-                },
-                report,
-                "model versions",
-            )
+        for repo_id, parameters, basis, note in repos:
+            values = {
+                "offering": offering,
+                "name": f"{family}: {repo_id.split('/', 1)[1]}",
+                "declared_license": license_id,
+                "release_date": released,
+            }
+            counted = {"parameter_count": parameters, "parameter_count_basis": basis, "parameter_count_note": note}
+            version = ModelVersion.objects.filter(repo_id=repo_id, revision="main").first()
+            if version is None:
+                audited_save(actor=None, instance=ModelVersion(repo_id=repo_id, revision="main", **values, **counted))
+                report.count("model versions", True)
+                continue
+            if version.parameter_count_basis == "safetensors":
+                counted = {}  # an exact count read from the Hub is better than the reference's
+            _correct(version, values | counted, report, "model versions")
 
 
 DEMO_USERS = [
@@ -171,12 +247,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
             storage_path=str(root / "va" / "Llama-3.2-1B-Instruct"),
             created_by=va_officer,
         )
-    chatgpt = Offering.objects.get(slug="openai-chatgpt-enterprise")
-    if not Onboarding.objects.filter(agency=doe, offering=chatgpt).exists():
+    # ChatGPT's $1 term lapsed in Aug 2026 and cannot be requested any more: the demo uses Grok (to Mar 2027).
+    grok = Offering.objects.get(slug="xai-grok-for-government")
+    if not Onboarding.objects.filter(agency=doe, offering=grok).exists():
         onboarding_request(
             actor=doe_officer,
             agency=doe,
-            offering=chatgpt,
+            offering=grok,
             purpose="Drafting and summarizing unclassified lab reports.",
             contract_number="47QTCA25D0001",
             no_training_on_agency_data=True,

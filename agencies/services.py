@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
 from agencies.webhooks import webhook_event_emit
 from catalog.models import Offering, OfferingStatusChange
+from catalog.selectors import offering_request_refusal
 from core.audit import audit_record, audited_bulk_update, audited_save, snapshot
 from core.errors import PermissionRefused, ServiceError, TransitionRefused
 
@@ -101,6 +102,9 @@ def onboarding_request(
             OFFERING_NOT_AVAILABLE.format(offering=offering, status=offering.get_status_display().lower()),
             field="offering",
         )
+    no_terms = offering_request_refusal(offering=offering, today=timezone.localdate())
+    if no_terms:
+        raise ServiceError(no_terms, field="offering", code="no_current_agreement")
     if not purpose.strip():
         raise ServiceError("Say what the agency will use the offering for.", field="purpose")
     onboarding = Onboarding(
@@ -242,20 +246,35 @@ def onboarding_transition(*, actor: User, onboarding: Onboarding | int, action: 
         return _apply_transition(locked, transition, actor=actor, reason=reason)
 
 
+WITHDRAWN = (Offering.Status.SUSPENDED, Offering.Status.REMOVED)
+
+
 def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStatusChange) -> list[Onboarding]:
-    """Flag every approved or active onboarding of a suspended or removed offering, and tell webhooks.
+    """React to an offering's status change: flag onboardings on a withdrawal, lift the flags on a reinstatement.
 
     Called (through `catalog.signals.offering_status_changed`) inside the transaction that records
     the offering's status change, so the flags and the change commit or fail together.
+    1. Suspended or removed: flag every approved or active onboarding, remembering which change set
+       the flag, and tell webhook receivers (`offering.suspended` / `offering.removed`).
+    2. Back to approved from a withdrawn or contested status (a reinstatement): lift exactly the flags
+       that this offering's status changes set; a flag set for another reason stays.
+    3. Contested: nothing changes for onboardings; flags already set stay until a reinstatement.
     """
-    offering = change.offering
-    if change.to_status not in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
+    if change.is_reinstatement:
+        _lift_offboarding_flags(actor, change)
         return []
+    if change.to_status not in WITHDRAWN:
+        return []
+    offering = change.offering
     note = f"{offering} was {offering.get_status_display().lower()}: {change.reason}"
     flagged_ids = audited_bulk_update(
         actor=actor,
         queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
-        changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
+        changes={
+            "offboarding_flagged_at": timezone.now(),
+            "offboarding_flag_reason": note,
+            "offboarding_flag_change": change,
+        },
         action="onboarding.flagged_for_offboarding",
     )
     flagged = list(Onboarding.objects.select_related("agency").filter(pk__in=flagged_ids))
@@ -269,6 +288,17 @@ def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStat
         },
     )
     return flagged
+
+
+def _lift_offboarding_flags(actor: User | None, change: OfferingStatusChange) -> list[int]:
+    return audited_bulk_update(
+        actor=actor,
+        queryset=Onboarding.objects.filter(
+            offboarding_flag_change__offering_id=change.offering_id, offboarding_flagged_at__isnull=False
+        ),
+        changes={"offboarding_flagged_at": None, "offboarding_flag_reason": "", "offboarding_flag_change": None},
+        action="onboarding.offboarding_flag_lifted",
+    )
 
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:

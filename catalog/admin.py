@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from catalog.models import (
+    Agreement,
+    Artifact,
+    FedRAMPProduct,
+    FedRAMPProductChange,
+    ModelVersion,
+    Offering,
+    OfferingStatusChange,
+    Vendor,
+)
 from core.admin import ReadOnlyAdmin
 
 
@@ -17,7 +26,17 @@ class AgreementInline(admin.StackedInline):
 class StatusChangeInline(admin.TabularInline):
     model = OfferingStatusChange
     extra = 0
-    readonly_fields = ["from_status", "to_status", "effective_on", "reason", "source_url", "changed_by", "recorded_at"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "effective_on",
+        "reason",
+        "source_url",
+        "confidence",
+        "note",
+        "changed_by",
+        "recorded_at",
+    ]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -52,3 +71,16 @@ class ArtifactAdmin(ReadOnlyAdmin):
     list_display = ["path", "model_version", "size", "is_lfs"]
     search_fields = ["path", "model_version__repo_id"]
     list_select_related = ["model_version"]
+
+
+@admin.register(FedRAMPProduct)
+class FedRAMPProductAdmin(ReadOnlyAdmin):
+    list_display = ["fedramp_id", "csp", "cso", "auth_type", "impact_level", "status", "auth_date"]
+    list_filter = ["auth_type", "impact_level", "status"]
+    search_fields = ["fedramp_id", "csp", "cso"]
+
+
+@admin.register(FedRAMPProductChange)
+class FedRAMPProductChangeAdmin(ReadOnlyAdmin):
+    list_display = ["product", "field", "from_value", "to_value", "changed_on", "recorded_at"]
+    list_select_related = ["product"]

@@ -1,9 +1,21 @@
 """One FilterSet per catalog model, shared by the portal's lists and the API's."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
+from catalog.models import (
+    Agreement,
+    Artifact,
+    FedRAMPProduct,
+    FedRAMPProductChange,
+    Lifecycle,
+    ModelVersion,
+    Offering,
+    OfferingStatusChange,
+    Vendor,
+)
 from core.api.filters import IdFilter
 from core.portal import FilterForm
 
@@ -31,12 +43,23 @@ class OfferingFilterSet(filters.FilterSet):
         label="FedRAMP level", choices=Offering.FedRAMP.choices, empty_label="Any level"
     )
 
-    portal_fields = ("q", "vendor", "kind", "status", "fedramp_level")
+    include_withdrawn = filters.BooleanFilter(
+        label="Include withdrawn offerings", method="filter_nothing", widget=forms.CheckboxInput
+    )
+    fedramp = filters.CharFilter(
+        label="FedRAMP id", field_name="fedramp_products__fedramp_id", lookup_expr="iexact", distinct=True
+    )
+
+    portal_fields = ("q", "vendor", "kind", "status", "fedramp_level", "include_withdrawn")
 
     class Meta:
         model = Offering
         form = FilterForm
-        fields = ["q", "vendor", "name", "kind", "status", "fedramp_level"]
+        fields = ["q", "vendor", "name", "kind", "status", "fedramp_level", "fedramp", "include_withdrawn"]
+
+    def filter_nothing(self, queryset, name, value):
+        """`include_withdrawn` is read by the view (visitors' base list), not a filter on the rows."""
+        return queryset
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
@@ -58,12 +81,20 @@ class OfferingStatusChangeFilterSet(filters.FilterSet):
 
 class AgreementFilterSet(filters.FilterSet):
     offering = IdFilter(field_name="offering_id")
+    lifecycle = filters.ChoiceFilter(
+        choices=Lifecycle.choices,
+        method="filter_lifecycle",
+        help_text="Current, expiring, expired or terminated today.",
+    )
     expires_before = filters.DateFilter(field_name="expires_on", lookup_expr="lte")
     expires_after = filters.DateFilter(field_name="expires_on", lookup_expr="gte")
 
     class Meta:
         model = Agreement
-        fields = ["offering", "currency", "expires_before", "expires_after"]
+        fields = ["offering", "currency", "expires_before", "expires_after", "lifecycle"]
+
+    def filter_lifecycle(self, queryset, name, value):
+        return queryset.with_lifecycle(timezone.localdate()).filter(lifecycle_status=value)
 
 
 class ModelVersionFilterSet(filters.FilterSet):
@@ -86,3 +117,21 @@ class ArtifactFilterSet(filters.FilterSet):
     class Meta:
         model = Artifact
         fields = ["model_version", "path", "is_lfs"]
+
+
+class FedRAMPProductFilterSet(filters.FilterSet):
+    fedramp_id = filters.CharFilter(lookup_expr="iexact")
+    linked = filters.BooleanFilter(field_name="offerings", lookup_expr="isnull", exclude=True, distinct=True)
+
+    class Meta:
+        model = FedRAMPProduct
+        fields = ["fedramp_id", "auth_type", "impact_level", "status", "linked"]
+
+
+class FedRAMPProductChangeFilterSet(filters.FilterSet):
+    fedramp_id = filters.CharFilter(field_name="product__fedramp_id", lookup_expr="iexact")
+    changed_after = filters.DateFilter(field_name="changed_on", lookup_expr="gte")
+
+    class Meta:
+        model = FedRAMPProductChange
+        fields = ["fedramp_id", "field", "changed_after"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
-from catalog.models import Agreement, ModelVersion, Offering, Vendor
+from catalog.models import Agreement, Confidence, ModelVersion, Offering, Vendor
 from core.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
+FEDRAMP_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class VendorForm(UswdsFormMixin, forms.ModelForm):
@@ -28,14 +31,31 @@ class OfferingForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Offering
-        fields = ["vendor", "name", "slug", "kind", "description", "fedramp_level", "allowed_licenses"]
+        fields = ["vendor", "name", "slug", "kind", "description", "fedramp_level", "fedramp_ids", "allowed_licenses"]
+
+    fedramp_ids = forms.CharField(
+        label="FedRAMP ids",
+        required=False,
+        help_text=(
+            "FedRAMP marketplace ids of the products that authorize it (e.g. FR2533155773), separated by commas. "
+            "The daily FedRAMP sync links them."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["allowed_licenses"] = ", ".join(self.instance.allowed_licenses or [])
+        self.initial["fedramp_ids"] = ", ".join(self.instance.fedramp_ids or [])
 
     def clean_allowed_licenses(self) -> list[str]:
         return [part.strip() for part in self.cleaned_data["allowed_licenses"].split(",") if part.strip()]
+
+    def clean_fedramp_ids(self) -> list[str]:
+        ids = [part.strip() for part in self.cleaned_data["fedramp_ids"].split(",") if part.strip()]
+        wrong = [i for i in ids if not FEDRAMP_ID.match(i)]
+        if wrong:
+            raise forms.ValidationError(f"Not a FedRAMP id: {', '.join(wrong)}.")
+        return ids
 
 
 class AgreementForm(UswdsFormMixin, forms.ModelForm):
@@ -51,14 +71,31 @@ class AgreementForm(UswdsFormMixin, forms.ModelForm):
             "price_per_agency",
             "price_unit",
             "currency",
+            "terms",
             "announced_on",
             "effective_on",
             "expires_on",
+            "offer_ends_on",
+            "end_unknown",
             "dates_note",
             "conditions",
             "source_url",
+            "contract_vehicle",
+            "mas_contract_number",
+            "contract_vehicle_source_url",
+            "reseller",
+            "terminated_on",
+            "termination_reason",
+            "termination_source_url",
+            "successor",
         ]
-        widgets = {"announced_on": DATE, "effective_on": DATE, "expires_on": DATE}
+        widgets = {
+            "announced_on": DATE,
+            "effective_on": DATE,
+            "expires_on": DATE,
+            "offer_ends_on": DATE,
+            "terminated_on": DATE,
+        }
 
 
 class ModelVersionForm(UswdsFormMixin, forms.ModelForm):
@@ -73,13 +110,32 @@ class ModelVersionForm(UswdsFormMixin, forms.ModelForm):
 
 
 class OfferingStatusForm(UswdsFormMixin, forms.Form):
-    """Approve, suspend or remove an offering, with the reason kept in its status history."""
+    """Approve, suspend, remove, contest or reinstate an offering, with the reason kept in its status history."""
 
     to_status = forms.ChoiceField(label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    effective_on = forms.DateField(required=False, widget=DATE, help_text="Leave empty for today.")
+    effective_on = forms.DateField(
+        label="Date of the event",
+        required=False,
+        widget=DATE,
+        help_text="The day it happened (GSA's notice, a ruling), not today's date. Leave empty for today.",
+    )
     source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
+    confidence = forms.ChoiceField(
+        choices=Confidence.choices,
+        required=False,
+        initial=Confidence.CONFIRMED,
+        help_text="Confirmed: a primary source or two independent reports. Reported: one secondary source.",
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the sources say and how sure they are (e.g. 'reported by one secondary source').",
+    )
 
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = moves
+
+    def clean_confidence(self) -> str:
+        return self.cleaned_data["confidence"] or Confidence.CONFIRMED

@@ -4,9 +4,17 @@
 Receivers do their part of the same change (agencies flags the onboardings and tells webhook
 receivers; compliance queues the alerts after commit) and return the onboardings they flagged,
 which the service gathers so that its caller can list the agencies affected.
+
+`fedramp_changes_recorded` is sent after commit by `fedramp_sync`, with `change_ids`: the
+FedRAMPProductChange rows it recorded for products linked to an offering. compliance raises the
+alerts (and their `fedramp.changed` webhook) from it; the daily alert scan picks up any change whose
+signal was lost.
 """
 
 from django.dispatch import Signal
 
 # Sent with: actor (User or None), change (OfferingStatusChange).
 offering_status_changed = Signal()
+
+# Sent with: change_ids (list of FedRAMPProductChange primary keys).
+fedramp_changes_recorded = Signal()

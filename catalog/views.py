@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from catalog.filtersets import OfferingFilterSet
 from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, OfferingStatusForm, VendorForm
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from catalog.selectors import offering_list, offering_list_with_agreements
+from catalog.selectors import offering_list, offering_list_with_agreements, offering_request_refusal
 from catalog.services import OFFERING_STATUS_MOVES, catalog_record_save, offering_change_status
 from core.errors import PermissionRefused, ServiceError
 from core.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
@@ -23,16 +24,21 @@ STATUS_CHANGED = "{offering} is now {status}."
 
 
 class OfferingListView(TemplateView):
-    """Search and filter the catalog. Visitors see approved offerings; signed-in users see all of them."""
+    """Search and filter the catalog. Visitors see approved offerings, and withdrawn ones with their status
+    when they ask ("include withdrawn"); signed-in users see all of them."""
 
     template_name = "catalog/offering_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queryset = offering_list_with_agreements(user=self.request.user)
+        anonymous = not self.request.user.is_authenticated
+        include_withdrawn = self.request.GET.get("include_withdrawn") in ("on", "true", "1")
+        queryset = offering_list_with_agreements(user=self.request.user, include_withdrawn=include_withdrawn)
         filterset = portal_filterset(OfferingFilterSet, self.request.GET, queryset)
-        if not self.request.user.is_authenticated:
+        if anonymous:
             del filterset.form.fields["status"]
+        else:
+            del filterset.form.fields["include_withdrawn"]
         context["filter"] = filterset
         context["page"] = paginate(self.request, filterset.qs)
         context["query"] = _query_without_page(self.request)
@@ -108,26 +114,37 @@ class OfferingDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        offering = get_object_or_404(offering_list(user=user), slug=kwargs["slug"])
+        # A withdrawn offering's page stays public, with its status: visitors are not shown a 404.
+        offering = get_object_or_404(offering_list(user=user, include_withdrawn=True), slug=kwargs["slug"])
+        no_terms = offering_request_refusal(offering=offering, today=timezone.localdate())
         return {
             **super().get_context_data(**kwargs),
             "offering": offering,
-            "agreements": offering.agreements.all(),
+            "agreements": offering.agreements.select_related("successor"),
             "status_changes": offering.status_changes.select_related("changed_by"),
             "model_versions": offering.model_versions.all(),
             "can_request": offering.status == Offering.Status.APPROVED
+            and not no_terms
             and (user.is_authenticated and (user.is_agency_officer or user.is_gsa_officer)),
+            "request_refusal": no_terms,
         }
 
 
+def _move_label(offering: Offering, to_status: str) -> str:
+    if to_status == Offering.Status.APPROVED and offering.is_withdrawn:
+        return "Reinstated (approved again)"
+    return Offering.Status(to_status).label
+
+
 class OfferingStatusView(GsaOfficerRequiredMixin, View):
-    """Approve, suspend or remove an offering with a reason; lists the agencies whose onboardings were flagged."""
+    """Approve, suspend, remove, contest or reinstate an offering with a reason, the event's date and its source;
+    lists the agencies whose onboardings were flagged."""
 
     template_name = "catalog/offering_status_form.html"
 
     def _context(self, slug, form=None, result=None):
         offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
-        moves = [(status, Offering.Status(status).label) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
+        moves = [(status, _move_label(offering, status)) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
         form = form or OfferingStatusForm(moves=moves)
         form.fields["to_status"].choices = moves
         return {"offering": offering, "form": form, "result": result}

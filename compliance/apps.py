@@ -8,7 +8,8 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         # The job kinds register in compliance/jobs.py, imported by the sweeper (core.jobs.swept_jobs): they
         # name their task objects, and importing the tasks (and Celery) here would cost every process.
-        from catalog.signals import offering_status_changed
-        from compliance.receivers import offering_status_changed_alert
+        from catalog.signals import fedramp_changes_recorded, offering_status_changed
+        from compliance.receivers import fedramp_changes_alert, offering_status_changed_alert
 
         offering_status_changed.connect(offering_status_changed_alert, dispatch_uid="compliance.offering_alerts")
+        fedramp_changes_recorded.connect(fedramp_changes_alert, dispatch_uid="compliance.fedramp_alerts")

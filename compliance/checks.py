@@ -332,16 +332,36 @@ def ato_before_deployment(facts: AgencyFacts, onboarding: Onboarding) -> CheckRe
 
 
 def agreement_current(facts: AgencyFacts, onboarding: Onboarding) -> CheckResult:
+    """Whether the terms an onboarding relies on still run: its term, not the offer window, counts.
+
+    An agency that ordered within an offer window keeps the terms after the window closes (Google
+    Workspace, Microsoft), so only a terminated agreement or an ended term fails the check.
+    """
     agreements = list(onboarding.offering.agreements.all())
     if not agreements:
         return CheckResult(NOT_MET, "No OneGov agreement is recorded for this offering.")
-    current = [a for a in agreements if a.expires_on is None or a.expires_on >= facts.today]
-    if current:
-        agreement = current[0]
-        until = f"until {agreement.expires_on:%d %b %Y}" if agreement.expires_on else "with no end date"
-        return CheckResult(MET, f"{agreement.title} runs {until}.")
-    latest = max(a.expires_on for a in agreements)
-    return CheckResult(NOT_MET, f"Every agreement has expired (latest on {latest:%d %b %Y}).")
+    running = [a for a in agreements if not _term_over(a, facts.today)]
+    if running:
+        agreement = running[0]
+        until = f"until {agreement.expires_on:%d %b %Y}" if agreement.expires_on else "with no end of term recorded"
+        window = (
+            f"; its offer window closed on {agreement.offer_ends_on:%d %b %Y}"
+            if agreement.offer_ends_on and agreement.offer_ends_on < facts.today
+            else ""
+        )
+        return CheckResult(MET, f"{agreement.title} runs {until}{window}.")
+    ended = "; ".join(
+        f"{a.title} terminated on {a.terminated_on:%d %b %Y}"
+        if a.terminated_on and a.terminated_on <= facts.today
+        else f"{a.title} expired on {a.expires_on:%d %b %Y}"
+        for a in agreements
+    )
+    return CheckResult(NOT_MET, f"No agreement runs any more ({ended}).")
+
+
+def _term_over(agreement, today) -> bool:
+    terminated = agreement.terminated_on is not None and agreement.terminated_on <= today
+    return terminated or (agreement.expires_on is not None and agreement.expires_on < today)
 
 
 @dataclass(frozen=True)

@@ -63,17 +63,20 @@ class LicenseVerdict:
 def license_check(found: LicenseInfo, *, declared: str | None, allowed: Iterable[str] | None = None) -> LicenseVerdict:
     """The Hub's license against the declared one and the offering's allow-list.
 
-    An unknown license or `other` never passes automatically: a person has to read it. With
-    neither a declared license nor an allow-list there is nothing to check against (ok is None)
-    unless the Hub's license is unknown or `other`, which fails.
+    An unknown license or a bare `other` never passes automatically: a person has to read it.
+    `other` with a `license_name` (Meta's Llama 4 repos declare `license: other` and
+    `license_name: llama4`) is compared by that name. With neither a declared license nor an
+    allow-list there is nothing to check against (ok is None) unless the Hub's license is unknown
+    or a bare `other`, which fails.
     """
-    ids = [i.lower() for i in found.ids]
+    name = found.name.strip().lower()
+    ids = [name if i.lower() == "other" and name else i.lower() for i in found.ids]
     expected = (declared or "").strip().lower()
     allow = {a.strip().lower() for a in allowed} if allowed is not None else None
     if not ids:
         return LicenseVerdict(expected, found.label, False, "the Hub states no license")
     if "other" in ids:
-        return LicenseVerdict(expected, found.label, False, "license 'other' needs human review")
+        return LicenseVerdict(expected, found.label, False, "license 'other' without a license_name needs human review")
     if not expected and allow is None:
         return LicenseVerdict(expected, found.label, None, "no expected license")
     if expected and any(i != expected for i in ids):

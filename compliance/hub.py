@@ -125,6 +125,13 @@ class HubModel:
     gated: str = ""
     private: bool = False
     disabled: bool = False
+    # The exact parameter count, from the Hub's safetensors metadata at this commit, when it publishes one.
+    parameter_count: int | None = None
+
+
+def _safetensors_total(info) -> int | None:
+    total = getattr(getattr(info, "safetensors", None), "total", None)
+    return total if isinstance(total, int) and total > 0 else None
 
 
 def validate_repo_id(repo_id: str) -> str:
@@ -277,6 +284,7 @@ class HubClient:
             gated=info.gated if isinstance(info.gated, str) else "",
             private=bool(info.private),
             disabled=bool(info.disabled),
+            parameter_count=_safetensors_total(info),
         )
 
     def file_security(self, repo_id: str, *, commit: str) -> dict[str, dict]:

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Artifact, ModelVersion
+from catalog.models import Artifact, ModelVersion, ParameterBasis
 from compliance.hub import (
     COMMIT_RE,
     SHA256_RE,
@@ -185,10 +185,42 @@ def _store(mv: ModelVersion, model: HubModel, *, source: str, actor: Any, securi
             "file_security": security,
         },
     )
+    _store_parameter_count(mv, model, actor=actor)
     mv.last_synced_at = timezone.now()
-    mv.save(update_fields=["pinned_sha", "last_synced_at", "updated_at"])
+    mv.save(
+        update_fields=[
+            "pinned_sha",
+            "parameter_count",
+            "parameter_count_basis",
+            "parameter_count_note",
+            "last_synced_at",
+            "updated_at",
+        ]
+    )
     after = {"pinned_sha": mv.pinned_sha, "files": len(model.files), "license": model.license.label, "source": source}
     audit_record(actor=actor, action="manifest.synced", obj=mv, before=before, after=after)
+
+
+def _store_parameter_count(mv: ModelVersion, model: HubModel, *, actor: Any) -> None:
+    """Replace a nominal or published parameter count with the exact one the Hub's safetensors metadata gives."""
+    if model.parameter_count is None:
+        return
+    note = f"Exact: the Hub's safetensors metadata at commit {model.commit[:12]}."
+    if (mv.parameter_count, mv.parameter_count_basis) == (model.parameter_count, ParameterBasis.SAFETENSORS):
+        return
+    before = {"parameter_count": mv.parameter_count, "basis": mv.parameter_count_basis}
+    mv.parameter_count, mv.parameter_count_basis, mv.parameter_count_note = (
+        model.parameter_count,
+        ParameterBasis.SAFETENSORS,
+        note,
+    )
+    audit_record(
+        actor=actor,
+        action="model_version.parameters_counted",
+        obj=mv,
+        before=before,
+        after={"parameter_count": model.parameter_count, "basis": ParameterBasis.SAFETENSORS},
+    )
 
 
 def manifest_to_json(model: HubModel) -> dict:

@@ -20,3 +20,10 @@ def offering_status_changed_alert(sender, *, actor, change, **kwargs) -> None:
         return
     if Onboarding.objects.filter(offering_id=change.offering_id, state__in=IN_USE).exists():
         job_send_on_commit(alerts_offering_status_changed_task, change.pk)
+
+
+def fedramp_changes_alert(sender, *, change_ids, **kwargs) -> None:
+    """After a FedRAMP sync commits: one alert (and its `fedramp.changed` webhook) per change of a linked product."""
+    from compliance.alerts import alerts_fedramp_changed
+
+    alerts_fedramp_changed(change_ids)

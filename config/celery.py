@@ -13,12 +13,13 @@ app = Celery("registry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Entries at a fixed time of day are added here, not in the settings, so that reading the settings (every
-# manage.py command does) does not import Celery.
-app.conf.beat_schedule = {
-    **settings.CELERY_BEAT_SCHEDULE,
-    "alerts-daily-scan": {
-        "task": "compliance.tasks.alerts_scan_task",
-        "schedule": crontab(hour=settings.ALERT_SCAN_HOUR, minute=0),
-    },
-}
+
+def _beat_entry(entry: dict) -> dict:
+    """A settings entry as Celery wants it: a {"crontab": {...}} schedule becomes a crontab."""
+    schedule = entry["schedule"]
+    return {**entry, "schedule": crontab(**schedule["crontab"])} if isinstance(schedule, dict) else entry
+
+
+# The settings describe every entry (CELERY_BEAT_SCHEDULE); fixed times of day become crontabs here, so that
+# reading the settings (every manage.py command does) does not import Celery.
+app.conf.beat_schedule = {name: _beat_entry(entry) for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}

@@ -291,6 +291,17 @@ VERIFY_FULL_REHASH_DAYS = env_int("VERIFY_FULL_REHASH_DAYS", 30, minimum=0)
 MANIFEST_RESYNC_DAYS = env_int("MANIFEST_RESYNC_DAYS", 1, minimum=1)
 DEPLOYMENT_REVERIFY_DAYS = env_int("DEPLOYMENT_REVERIFY_DAYS", 7, minimum=1)
 
+# ---- FedRAMP marketplace data ----
+# FedRAMP's products (fedramp-products.json of FedRAMP/marketplace-fedramp-gov-data), loaded daily by
+# `sync_fedramp` and its beat job at FEDRAMP_SYNC_HOUR (UTC; FedRAMP publishes between 2 and 4 AM ET).
+FEDRAMP_PRODUCTS_URL = env_url(
+    "FEDRAMP_PRODUCTS_URL",
+    "https://raw.githubusercontent.com/FedRAMP/marketplace-fedramp-gov-data/main/fedramp-products.json",
+    schemes=("http", "https"),
+)
+FEDRAMP_TIMEOUT_SECONDS = env_int("FEDRAMP_TIMEOUT_SECONDS", 60, minimum=1)
+FEDRAMP_SYNC_HOUR = env_int("FEDRAMP_SYNC_HOUR", 9, minimum=0)
+
 # ---- Audit trail ----
 # Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
 # signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
@@ -376,8 +387,8 @@ if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
     CELERY_BROKER_TRANSPORT_OPTIONS.update(visibility_timeout=_visibility, socket_connect_timeout=2)
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
 
-# Celery beat: every periodic job in one place, except "alerts-daily-scan" (a crontab at ALERT_SCAN_HOUR), which
-# config/celery.py adds: building a crontab here would import Celery into every process that reads the settings.
+# Celery beat: every periodic job in one place. A job at a fixed time of day gives its crontab fields as a dict
+# ({"crontab": {...}}); config/celery.py builds the crontab, so that reading the settings does not import Celery.
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {"task": "core.tasks.sweep_stale_jobs", "schedule": 60.0},
     "audit-checkpoint": {"task": "core.tasks.audit_checkpoint_task", "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0},
@@ -390,6 +401,14 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-deployment-reverify": {
         "task": "compliance.tasks.deployment_reverify_all_task",
         "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
+    },
+    "alerts-daily-scan": {
+        "task": "compliance.tasks.alerts_scan_task",
+        "schedule": {"crontab": {"hour": ALERT_SCAN_HOUR, "minute": 0}},
+    },
+    "catalog-fedramp-sync": {
+        "task": "catalog.tasks.fedramp_sync_task",
+        "schedule": {"crontab": {"hour": FEDRAMP_SYNC_HOUR, "minute": 30}},
     },
 }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import factory
 
 from agencies.models import Agency, Deployment, Onboarding, Role, User
-from catalog.models import Agreement, Artifact, ModelVersion, Offering, Vendor
+from catalog.models import Agreement, Artifact, FedRAMPProduct, ModelVersion, Offering, Vendor
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -43,6 +43,24 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     announced_on = dt.date(2025, 8, 6)
     expires_on = dt.date(2026, 8, 6)
     source_url = "https://example.gov/source"
+
+
+class FedRAMPProductFactory(factory.django.DjangoModelFactory):
+    """A FedRAMP product shaped like FedRAMP's marketplace data."""
+
+    class Meta:
+        model = FedRAMPProduct
+
+    fedramp_id = factory.Sequence(lambda n: f"FR{2600000000 + n}")
+    csp = factory.Sequence(lambda n: f"Provider {n}")
+    cso = factory.Sequence(lambda n: f"Cloud offering {n}")
+    auth_type = "20x"
+    impact_level = "20x Low"
+    status = "FedRAMP Authorized"
+    auth_date = dt.date(2026, 1, 21)
+    annual_assessment = "2027-01-21"
+    source_url = "https://raw.githubusercontent.com/FedRAMP/marketplace-fedramp-gov-data/main/fedramp-products.json"
+    synced_at = factory.LazyFunction(lambda: dt.datetime(2026, 5, 30, tzinfo=dt.UTC))
 
 
 class ModelVersionFactory(factory.django.DjangoModelFactory):

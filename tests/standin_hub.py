@@ -99,6 +99,7 @@ class Commit:
     card_data: dict | None
     tags: list[str]
     security: dict[str, dict] = field(default_factory=dict)
+    safetensors_total: int | None = None
 
 
 @dataclass
@@ -145,10 +146,12 @@ class StandinHub:
         tags: list[str] | None = None,
         gated: str | bool | None = None,
         security: dict[str, dict] | None = None,
+        safetensors_total: int | None = None,
     ) -> str:
         """Add a commit to a repo (created on first use) and move the branch to it; return the commit sha.
 
         `security` maps paths to the securityFileStatus the Hub reports for them (default: clean).
+        `safetensors_total` makes the model info carry the Hub's safetensors metadata (its parameter count).
         """
         entries = files if isinstance(files, list) else [HubFile.from_bytes(p, d) for p, d in files.items()]
         if card_data is None:
@@ -163,7 +166,12 @@ class StandinHub:
                 repo.gated = gated
             sha = hashlib.sha1(f"{repo_id}:{next(self._counter)}:{uuid.uuid4()}".encode()).hexdigest()
             repo.commits[sha] = Commit(
-                sha, {f.path: f for f in entries}, card_data or None, list(tags or []), dict(security or {})
+                sha,
+                {f.path: f for f in entries},
+                card_data or None,
+                list(tags or []),
+                dict(security or {}),
+                safetensors_total,
             )
             repo.refs[branch] = sha
         return sha
@@ -278,6 +286,16 @@ class StandinHub:
                     "cardData": commit.card_data,
                     "siblings": siblings,
                 }
+                | (
+                    {
+                        "safetensors": {
+                            "parameters": {"BF16": commit.safetensors_total},
+                            "total": commit.safetensors_total,
+                        }
+                    }
+                    if commit.safetensors_total
+                    else {}
+                )
             )
         if tail[0] == "tree":
             revision = unquote(tail[1]) if len(tail) > 1 else "main"

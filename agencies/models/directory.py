@@ -140,6 +140,14 @@ class Onboarding(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     offboarding_flagged_at = models.DateTimeField(null=True, blank=True)
     offboarding_flag_reason = models.TextField(blank=True)
+    offboarding_flag_change = models.ForeignKey(
+        "catalog.OfferingStatusChange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flagged_onboardings",
+        help_text="The offering's status change (suspension or removal) that set the flag; a reinstatement lifts it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,7 @@ class WebhookSubscription(models.Model):
         ONBOARDING_APPROVED = "onboarding.approved", "Onboarding approved"
         VERIFICATION_FAILED = "verification.failed", "Verification failed"
         AGREEMENT_EXPIRING = "agreement.expiring", "Agreement expiring"
+        FEDRAMP_CHANGED = "fedramp.changed", "FedRAMP authorization changed"
 
     name = models.CharField(max_length=100)
     url = models.URLField(max_length=500)

@@ -9,4 +9,6 @@ ROUTES = [
     ("agreements", views.AgreementViewSet, "agreement"),
     ("model-versions", views.ModelVersionViewSet, "modelversion"),
     ("artifacts", views.ArtifactViewSet, "artifact"),
+    ("fedramp-products", views.FedRAMPProductViewSet, "fedrampproduct"),
+    ("fedramp-changes", views.FedRAMPProductChangeViewSet, "fedrampproductchange"),
 ]

@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from catalog.api.serializers import (
     AgreementSerializer,
     ArtifactSerializer,
+    FedRAMPProductChangeSerializer,
+    FedRAMPProductSerializer,
     ModelVersionSerializer,
     OfferingSerializer,
     OfferingStatusChangeSerializer,
@@ -26,16 +28,23 @@ from catalog.api.serializers import (
 from catalog.filtersets import (
     AgreementFilterSet,
     ArtifactFilterSet,
+    FedRAMPProductChangeFilterSet,
+    FedRAMPProductFilterSet,
     ModelVersionFilterSet,
     OfferingFilterSet,
     OfferingStatusChangeFilterSet,
     VendorFilterSet,
 )
-from catalog.models import Artifact, Offering, OfferingStatusChange, Vendor
+from catalog.models import Artifact, FedRAMPProduct, FedRAMPProductChange, Offering, OfferingStatusChange, Vendor
 from catalog.selectors import agreement_list, model_version_list, offering_list
 from catalog.services import catalog_record_save, offering_change_status
 from core.api.permissions import PUBLIC_CATALOG_PERMISSIONS
 from core.api.views import ApiReadViewSet, ApiWriteViewSet
+
+
+def _include_withdrawn(request) -> bool:
+    """Visitors see approved offerings; `?include_withdrawn=true` adds the withdrawn ones, with their status."""
+    return request.query_params.get("include_withdrawn", "").lower() in ("1", "true", "on", "yes")
 
 
 class CatalogWriteViewSet(ApiWriteViewSet):
@@ -59,7 +68,10 @@ class OfferingViewSet(CatalogWriteViewSet):
     ordering_fields = ["name", "status", "status_changed_at", "created_at", "updated_at"]
 
     def get_queryset(self):
-        return offering_list(user=self.request.user)
+        user = self.request.user
+        return offering_list(user=user, include_withdrawn=_include_withdrawn(self.request)).prefetch_related(
+            "fedramp_products"
+        )
 
     def _change_status(self, request, to_status: str) -> Response:
         offering = self.get_object()
@@ -91,8 +103,17 @@ class OfferingViewSet(CatalogWriteViewSet):
     @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
-        """Remove an offering for good; its approved and active onboardings are flagged for offboarding."""
+        """Remove an offering; its approved and active onboardings are flagged for offboarding.
+
+        A removal can be reversed (`approve` reinstates it) or contested (`contest`).
+        """
         return self._change_status(request, Offering.Status.REMOVED)
+
+    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
+    @action(detail=True, methods=["post"])
+    def contest(self, request, pk=None):
+        """Record that the offering's status is under litigation (flags already set stay until reinstatement)."""
+        return self._change_status(request, Offering.Status.CONTESTED)
 
 
 class OfferingStatusChangeViewSet(ApiReadViewSet):
@@ -111,7 +132,7 @@ class AgreementViewSet(CatalogWriteViewSet):
     ordering_fields = ["title", "announced_on", "effective_on", "expires_on", "price_per_agency"]
 
     def get_queryset(self):
-        return agreement_list(user=self.request.user)
+        return agreement_list(user=self.request.user, include_withdrawn=_include_withdrawn(self.request))
 
 
 class ModelVersionViewSet(CatalogWriteViewSet):
@@ -123,6 +144,28 @@ class ModelVersionViewSet(CatalogWriteViewSet):
 
     def get_queryset(self):
         return model_version_list(user=self.request.user)
+
+
+class FedRAMPProductViewSet(ApiReadViewSet):
+    """FedRAMP's marketplace products as the last `sync_fedramp` loaded them (public data)."""
+
+    queryset = FedRAMPProduct.objects.prefetch_related("offerings")
+    serializer_class = FedRAMPProductSerializer
+    filterset_class = FedRAMPProductFilterSet
+    permission_classes = PUBLIC_CATALOG_PERMISSIONS
+    search_fields = ["fedramp_id", "csp", "cso"]
+    ordering_fields = ["csp", "cso", "auth_date", "status"]
+
+
+class FedRAMPProductChangeViewSet(ApiReadViewSet):
+    """Changes of status and impact level that the syncs recorded, newest first."""
+
+    queryset = FedRAMPProductChange.objects.select_related("product")
+    serializer_class = FedRAMPProductChangeSerializer
+    filterset_class = FedRAMPProductChangeFilterSet
+    permission_classes = PUBLIC_CATALOG_PERMISSIONS
+    search_fields = ["product__fedramp_id", "product__cso"]
+    ordering_fields = ["changed_on", "recorded_at"]
 
 
 class ArtifactViewSet(ApiReadViewSet):

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from agencies.models import Role, User
 from agencies.webhooks import webhook_event_emit
-from catalog.models import OfferingStatusChange
+from catalog.models import FedRAMPProductChange, OfferingStatusChange
 from compliance.alerts.sources import (
     ALERT_SOURCES,
     AlertCandidate,
     drift_candidate,
+    fedramp_change_candidate,
     offering_withdrawn_candidates,
     verification_failed_candidate,
 )
@@ -93,25 +94,43 @@ def alert_raise(candidate: AlertCandidate) -> Alert | None:
 def _emit_webhook(candidate: AlertCandidate, alert: Alert) -> None:
     """Alerts that systems also subscribe to go out as webhook events, once: with the alert's own insert.
 
-    An agreement reaching an expiry threshold is `agreement.expiring`, sent to the subscriptions of
-    every agency (agency_id is empty: the agreement is GSA's, not one agency's).
+    An agreement reaching an expiry threshold is `agreement.expiring`, and a change of a linked FedRAMP
+    product is `fedramp.changed`, both sent to the subscriptions of every agency (agency_id is empty:
+    the agreement and the authorization are GSA's facts, not one agency's).
     """
-    if candidate.kind != AlertKind.AGREEMENT_EXPIRING or candidate.obj is None:
+    if candidate.obj is None:
         return
-    agreement = candidate.obj
-    webhook_event_emit(
-        event_type="agreement.expiring",
-        payload={
-            "agreement": {
-                "id": agreement.pk,
-                "title": agreement.title,
-                "offering_id": agreement.offering_id,
-                "expires_on": agreement.expires_on,
+    if candidate.kind == AlertKind.AGREEMENT_EXPIRING:
+        agreement = candidate.obj
+        webhook_event_emit(
+            event_type="agreement.expiring",
+            payload={
+                "agreement": {
+                    "id": agreement.pk,
+                    "title": agreement.title,
+                    "offering_id": agreement.offering_id,
+                    "expires_on": agreement.expires_on,
+                    "offer_ends_on": agreement.offer_ends_on,
+                },
+                "threshold_days": candidate.threshold_days,
+                "alert_key": alert.dedupe_key,
             },
-            "threshold_days": candidate.threshold_days,
-            "alert_key": alert.dedupe_key,
-        },
-    )
+        )
+    elif candidate.kind == AlertKind.FEDRAMP_CHANGED:
+        change = candidate.obj
+        webhook_event_emit(
+            event_type="fedramp.changed",
+            payload={
+                "fedramp": {"id": change.product.fedramp_id, "csp": change.product.csp, "cso": change.product.cso},
+                "field": change.field,
+                "from": change.from_value,
+                "to": change.to_value,
+                "changed_on": change.changed_on,
+                "offering_ids": sorted(change.product.offerings.values_list("pk", flat=True)),
+                "source": change.source_url,
+                "alert_key": alert.dedupe_key,
+            },
+        )
 
 
 def _email_message(notification: Notification) -> EmailMultiAlternatives:
@@ -225,6 +244,12 @@ def alerts_offering_status_changed(change_id: int) -> list[Alert]:
     """Call after an offering's status change has committed: tells each agency still using it what to do."""
     change = OfferingStatusChange.objects.select_related("offering__vendor").get(pk=change_id)
     return _raise_all(offering_withdrawn_candidates(change))
+
+
+def alerts_fedramp_changed(change_ids: list[int]) -> list[Alert]:
+    """Call after FedRAMP changes have committed: one alert per change of a product linked to an offering."""
+    changes = FedRAMPProductChange.objects.select_related("product").filter(pk__in=change_ids).order_by("pk")
+    return _raise_all(fedramp_change_candidate(change) for change in changes)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

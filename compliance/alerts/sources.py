@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from agencies.models import Deployment, Onboarding
-from catalog.models import Agreement, Offering, OfferingStatusChange
+from catalog.models import Agreement, FedRAMPProductChange, Lifecycle, Offering, OfferingStatusChange
 from compliance.models import AlertKind, ManifestDrift, VerificationRun
 
 # Events older than this are not re-alerted by the scan's safety net (the event itself was on time).
@@ -92,35 +93,73 @@ def _agencies_using(offering_id: int) -> frozenset[int]:
 
 @alert_source(AlertKind.AGREEMENT_EXPIRING)
 def agreements_expiring(today: dt.date) -> Iterator[AlertCandidate]:
-    """OneGov agreements reaching a threshold: GSA officers and the agencies using the offering hear."""
+    """OneGov agreements whose offer window or term reaches a threshold: GSA and the agencies using the offering."""
     horizon = today + dt.timedelta(days=max(settings.ALERT_EXPIRY_DAYS))
     agreements = (
         Agreement.objects.select_related("offering__vendor")
-        .filter(expires_on__gte=today, expires_on__lte=horizon)
+        .with_lifecycle(today)
+        .filter(offer_open_until__gte=today, offer_open_until__lte=horizon, terminated_on__isnull=True)
         .exclude(offering__status=Offering.Status.REMOVED)
     )
     for agreement in agreements:
-        days_left = (agreement.expires_on - today).days
+        ends_on = agreement.offer_open_until
+        days_left = (ends_on - today).days
         threshold = expiry_threshold(days_left)
         if threshold is None:
             continue
+        window = ends_on == agreement.offer_ends_on
+        what = "offer window closes" if window else "term ends"
+        headline = f"{agreement.title}: the offer window closes" if window else f"{agreement.title} expires"
         yield AlertCandidate(
             kind=AlertKind.AGREEMENT_EXPIRING,
-            dedupe_key=f"agreement_expiring:agreement={agreement.pk}:{agreement.expires_on}:{threshold}d",
-            title=f"{agreement.title} expires {in_days(days_left)} ({agreement.expires_on:%d %b %Y})",
+            dedupe_key=f"agreement_expiring:agreement={agreement.pk}:{ends_on}:{threshold}d",
+            title=f"{headline} {in_days(days_left)} ({ends_on:%d %b %Y})",
             message=(
-                f"The OneGov agreement for {agreement.offering} ends on {agreement.expires_on:%d %b %Y}. "
+                f"The OneGov agreement for {agreement.offering}: the {what} on {ends_on:%d %b %Y}. "
                 f"{agreement.dates_note}".strip()
             ),
             action=(
-                "GSA: record the renewal or the end of the terms in the catalog. Agencies using the offering: "
-                "plan for the price and terms after that date."
+                "GSA: record the renewal (a successor agreement) or the end of the terms in the catalog. "
+                "Agencies using the offering: plan for the price and terms after that date."
             ),
             audience=Audience(gsa_officers=True, agency_ids=_agencies_using(agreement.offering_id)),
-            due_on=agreement.expires_on,
+            due_on=ends_on,
             threshold_days=threshold,
             obj=agreement,
         )
+
+
+def _last_end(agreements: list[Agreement]) -> dt.date | None:
+    ends = [a.terminated_on or a.offer_open_until for a in agreements if a.terminated_on or a.offer_open_until]
+    return max(ends) if ends else None
+
+
+@alert_source(AlertKind.AGREEMENT_ENDED)
+def offerings_without_live_agreement(today: dt.date) -> Iterator[AlertCandidate]:
+    """Agencies still using an offering whose OneGov agreements are all expired or terminated."""
+    by_offering: dict[int, list[Agreement]] = {}
+    for agreement in Agreement.objects.select_related("offering__vendor").with_lifecycle(today):
+        by_offering.setdefault(agreement.offering_id, []).append(agreement)
+    for agreements in by_offering.values():
+        if any(a.lifecycle_status in (Lifecycle.CURRENT, Lifecycle.EXPIRING) for a in agreements):
+            continue
+        offering, ended = agreements[0].offering, _last_end(agreements)
+        onboardings = Onboarding.objects.select_related("agency").filter(offering=offering, state__in=IN_USE_STATES)
+        summary = "; ".join(f"{a.title}: {Lifecycle(a.lifecycle_status).label.lower()}" for a in agreements)
+        for onboarding in onboardings:
+            yield AlertCandidate(
+                kind=AlertKind.AGREEMENT_ENDED,
+                dedupe_key=f"agreement_ended:offering={offering.pk}:agency={onboarding.agency_id}:{ended}",
+                title=f"{onboarding.agency.abbreviation}: no current OneGov agreement for {offering}",
+                message=f"Every OneGov agreement recorded for {offering} has ended ({summary}).",
+                action=(
+                    f"Check the terms your agency is using {offering} under (your own order or contract), or plan "
+                    "to offboard it. New requests for it are refused until GSA records new terms."
+                ),
+                audience=Audience(gsa_officers=False, agency_ids=frozenset({onboarding.agency_id})),
+                agency_id=onboarding.agency_id,
+                obj=onboarding,
+            )
 
 
 @alert_source(AlertKind.ATO_EXPIRING)
@@ -249,7 +288,8 @@ def recent_drifts(today: dt.date) -> Iterator[AlertCandidate]:
 
 def offboarding_deadline(change: OfferingStatusChange) -> dt.date:
     """The day by which agencies must have offboarded a withdrawn offering (OFFBOARDING_PERIOD_DAYS)."""
-    return change.effective_on + dt.timedelta(days=settings.OFFBOARDING_PERIOD_DAYS)
+    happened = change.effective_on or timezone.localdate(change.recorded_at)
+    return happened + dt.timedelta(days=settings.OFFBOARDING_PERIOD_DAYS)
 
 
 def offering_withdrawn_candidates(change: OfferingStatusChange) -> list[AlertCandidate]:
@@ -258,6 +298,7 @@ def offering_withdrawn_candidates(change: OfferingStatusChange) -> list[AlertCan
         return []
     offering = change.offering
     deadline = offboarding_deadline(change)
+    happened = deadline - dt.timedelta(days=settings.OFFBOARDING_PERIOD_DAYS)
     verb = Offering.Status(change.to_status).label.lower()
     onboardings = Onboarding.objects.select_related("agency").filter(offering=offering, state__in=IN_USE_STATES)
     if change.to_status == Offering.Status.SUSPENDED:
@@ -276,7 +317,7 @@ def offering_withdrawn_candidates(change: OfferingStatusChange) -> list[AlertCan
             kind=AlertKind.OFFERING_WITHDRAWN,
             dedupe_key=f"offering_withdrawn:change={change.pk}:agency={onboarding.agency_id}",
             title=f"{onboarding.agency.abbreviation}: {offering} was {verb}; offboard by {deadline:%d %b %Y}",
-            message=f"GSA {verb} {offering} on {change.effective_on:%d %b %Y}: {change.reason}",
+            message=f"GSA {verb} {offering} on {happened:%d %b %Y}: {change.reason}",
             action=action,
             audience=Audience(agency_ids=frozenset({onboarding.agency_id})),
             due_on=deadline,
@@ -296,3 +337,43 @@ def recent_withdrawals(today: dt.date) -> Iterator[AlertCandidate]:
     )
     for change in changes:
         yield from offering_withdrawn_candidates(change)
+
+
+def fedramp_change_candidate(change: FedRAMPProductChange) -> AlertCandidate | None:
+    """The alert for one change of a FedRAMP product linked to offerings: GSA and the agencies using them hear."""
+    product = change.product
+    offerings = list(product.offerings.all())
+    if not offerings:
+        return None
+    agency_ids = frozenset().union(*(_agencies_using(offering.pk) for offering in offerings))
+    names = ", ".join(str(offering) for offering in offerings)
+    field = change.get_field_display().lower()
+    return AlertCandidate(
+        kind=AlertKind.FEDRAMP_CHANGED,
+        dedupe_key=f"fedramp_changed:change={change.pk}",
+        title=f"FedRAMP {field} of {product.cso} ({product.fedramp_id}): {change.from_value} → {change.to_value}",
+        message=(
+            f"FedRAMP's marketplace data changed the {field} of {product.csp} {product.cso} ({product.fedramp_id}) "
+            f"from {change.from_value or 'none'} to {change.to_value or 'none'} on {change.changed_on:%d %b %Y}. "
+            f"It covers {names}. Source: {change.source_url}"
+        ),
+        action=(
+            "GSA: review whether the offering's catalog status and conditions still hold. Agencies: check that your "
+            "ATO's reliance on this FedRAMP authorization still holds."
+        ),
+        audience=Audience(gsa_officers=True, agency_ids=agency_ids),
+        obj=change,
+    )
+
+
+@alert_source(AlertKind.FEDRAMP_CHANGED)
+def recent_fedramp_changes(today: dt.date) -> Iterator[AlertCandidate]:
+    """Safety net for the event: FedRAMP changes of linked products recorded in the last days."""
+    since = dt.datetime.combine(today - dt.timedelta(days=EVENT_LOOKBACK_DAYS), dt.time(), tzinfo=dt.UTC)
+    changes = FedRAMPProductChange.objects.select_related("product").filter(
+        recorded_at__gte=since, product__offerings__isnull=False
+    )
+    for change in changes.distinct():
+        candidate = fedramp_change_candidate(change)
+        if candidate:
+            yield candidate

@@ -14,6 +14,8 @@ class AlertKind(models.TextChoices):
     MODEL_DRIFT = "model_drift", "Upstream change of a pinned model"
     OFFERING_WITHDRAWN = "offering_withdrawn", "Offering suspended or removed"
     OMB_DEADLINE = "omb_deadline", "M-25-21 / M-25-22 deadline approaching"
+    AGREEMENT_ENDED = "agreement_ended", "No current OneGov agreement for an offering in use"
+    FEDRAMP_CHANGED = "fedramp_changed", "FedRAMP authorization changed"
 
 
 class Alert(models.Model):

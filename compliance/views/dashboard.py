@@ -11,12 +11,12 @@ from django.views.generic import TemplateView
 
 from agencies.models import Onboarding
 from agencies.selectors import agency_list, deployment_list, onboarding_list, scope_to_agency
-from catalog.models import Agreement, Offering
+from catalog.models import EXPIRING_WITHIN_DAYS, Offering
+from catalog.selectors import agreements_needing_attention
 from compliance.assessment import agencies_assess
 from compliance.charts import bar_chart, stacked_bar_chart, stacked_column_chart
 from compliance.models import EvidenceStatus, VerificationRun
 
-EXPIRY_WINDOW_DAYS = 90
 CHART_WEEKS = 8
 OUTCOME_SERIES = (
     (VerificationRun.Status.PASSED, "#00a91c"),
@@ -86,10 +86,8 @@ class DashboardView(TemplateView):
                 ("Deployments", deployment_list(user=user).filter(is_active=True).count()),
                 ("Verification runs", runs.count()),
             ],
-            "expiring": Agreement.objects.select_related("offering__vendor")
-            .filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRY_WINDOW_DAYS))
-            .order_by("expires_on"),
-            "expiry_window_days": EXPIRY_WINDOW_DAYS,
+            "expiring": agreements_needing_attention(today=today),
+            "expiry_window_days": EXPIRING_WITHIN_DAYS,
             "waiting": onboardings.filter(state__in=WAITING_STATES).order_by("created_at")[:10],
             "failures": runs.filter(status__in=[VerificationRun.Status.FAILED, VerificationRun.Status.ERROR])[:5],
             "onboarding_chart": bar_chart(state_data, title="Onboardings by status"),

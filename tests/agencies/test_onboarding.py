@@ -194,11 +194,11 @@ def test_suspending_an_offering_flags_its_active_onboardings_for_offboarding():
     assert result.change.reason == "Security finding." and result.offering.status == "suspended"
 
 
-def test_a_removed_offering_stays_removed():
-    offering = OfferingFactory(status=Offering.Status.REMOVED)
+def test_a_pending_offering_cannot_be_contested():
+    offering = OfferingFactory(status=Offering.Status.PENDING)
 
-    with pytest.raises(TransitionRefused, match="removed cannot become approved"):
-        offering_change_status(actor=gsa_officer(), offering=offering, to_status="approved", reason="back")
+    with pytest.raises(TransitionRefused, match="pending cannot become contested"):
+        offering_change_status(actor=gsa_officer(), offering=offering, to_status="contested", reason="suit")
 
 
 def test_only_gsa_changes_an_offering_status():

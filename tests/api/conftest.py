@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import ApiToken, OnboardingTransition, User, WebhookDelivery, WebhookSubscription
 from agencies.tokens import api_token_create
-from catalog.models import Offering, OfferingStatusChange
+from catalog.models import FedRAMPProductChange, Offering, OfferingStatusChange
 from compliance.models import (
     Alert,
     Evidence,
@@ -32,6 +32,7 @@ from tests.factories import (
     AgreementFactory,
     ArtifactFactory,
     DeploymentFactory,
+    FedRAMPProductFactory,
     ModelVersionFactory,
     OfferingFactory,
     OnboardingFactory,
@@ -169,6 +170,8 @@ class World:
     artifact: object
     status_change: object
     drift: object
+    fedramp_product: object
+    fedramp_change: object
     a: AgencyRecords
     b: AgencyRecords
     gsa: object
@@ -189,6 +192,16 @@ def world(db) -> World:
         offering=offering, to_status="approved", effective_on="2025-08-06", reason="Announced."
     )
     drift = ManifestDrift.objects.create(model_version=model_version, kind="branch_moved", pinned_commit="a" * 40)
+    fedramp_product = FedRAMPProductFactory()
+    offering.fedramp_products.add(fedramp_product)
+    fedramp_change = FedRAMPProductChange.objects.create(
+        product=fedramp_product,
+        field="status",
+        from_value="FedRAMP In Process",
+        to_value="FedRAMP Authorized",
+        changed_on="2026-01-21",
+        source_url=fedramp_product.source_url,
+    )
     people = personas(
         a=("Department of A", "DA", "officer-a"),
         b=("Department of B", "DB", "officer-b"),
@@ -205,6 +218,8 @@ def world(db) -> World:
         artifact=artifact,
         status_change=status_change,
         drift=drift,
+        fedramp_product=fedramp_product,
+        fedramp_change=fedramp_change,
         a=_agency_records(offering, model_version, "A", agency=people.agency_a, officer=people.officer_a),
         b=_agency_records(offering, model_version, "B", agency=people.agency_b, officer=people.officer_b),
         gsa=gsa,

@@ -5,11 +5,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import OfferingStatusChange
+from catalog.models import FedRAMPProductChange, OfferingStatusChange
 from compliance.models import ManifestDrift
 from tests.api.conftest import _agency_records, client_for
 from tests.api.test_routes import api_routes
-from tests.factories import AgreementFactory, ArtifactFactory, ModelVersionFactory, OfferingFactory
+from tests.factories import (
+    AgreementFactory,
+    ArtifactFactory,
+    FedRAMPProductFactory,
+    ModelVersionFactory,
+    OfferingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 LISTS = [route.name for route in api_routes() if route.name.endswith("-list")]
@@ -26,6 +32,16 @@ def busy_world(world):
             offering=offering, to_status="approved", effective_on="2025-01-01", reason="r"
         )
         ManifestDrift.objects.create(model_version=version, kind="files_changed", pinned_commit="c" * 40)
+        product = FedRAMPProductFactory()
+        offering.fedramp_products.add(product)
+        FedRAMPProductChange.objects.create(
+            product=product,
+            field="impact_level",
+            from_value="20x Low",
+            to_value="20x Moderate",
+            changed_on="2026-06-01",
+            source_url=product.source_url,
+        )
         _agency_records(offering, version, label)
     return world
 

@@ -17,7 +17,15 @@ from tests.api.conftest import PERSONAS, client_for
 pytestmark = pytest.mark.django_db
 
 DOCUMENTATION = {"schema", "docs", "redoc"}  # public and read-only: the schema describes no data
-PUBLIC_READ = {"offering", "agreement", "modelversion", "modelversionaibom", "modelversionmanifest"} | DOCUMENTATION
+PUBLIC_READ = {
+    "offering",
+    "agreement",
+    "modelversion",
+    "modelversionaibom",
+    "modelversionmanifest",
+    "fedrampproduct",
+    "fedrampproductchange",
+} | DOCUMENTATION
 PUBLIC_CHECK = {"attestation"}  # anyone may check a PDF; the walk gives no digest, so every call is a 400
 PERSONAL = {"notification", "alertpreference"}  # the caller's own: every signed-in role may change them
 AGENCY_SCOPED = {
@@ -65,6 +73,8 @@ def OBJECTS(world) -> dict:
         "modelversion": world.model_version.pk,
         "artifact": world.artifact.pk,
         "manifestdrift": world.drift.pk,
+        "fedrampproduct": world.fedramp_product.pk,
+        "fedrampproductchange": world.fedramp_change.pk,
         "agency": world.a.agency.pk,
         "onboarding": world.a.onboarding.pk,
         "onboardingtransition": world.a.transition.pk,

@@ -53,7 +53,7 @@ def test_an_agreement_price_cannot_be_negative():
 def test_an_agreement_cannot_expire_before_it_takes_effect():
     agreement = AgreementFactory.build(effective_on=dt.date(2025, 9, 1), expires_on=dt.date(2025, 8, 1))
 
-    with pytest.raises(ValidationError, match="expiry date"):
+    with pytest.raises(ValidationError, match="end of term"):
         agreement.clean()
     _refused(
         lambda: Agreement.objects.create(

@@ -185,6 +185,34 @@ class OnboardingChecksTests(TestCase):
         self.assertEqual(found.status, "not_met")
         self.assertIn("expired", found.detail)
 
+    def test_agreement_current_fails_once_the_agreement_is_terminated(self):
+        terminated = OfferingFactory()
+        AgreementFactory(
+            offering=terminated,
+            expires_on=dt.date(2099, 1, 1),
+            terminated_on=dt.date(2026, 2, 27),
+            termination_reason="GSA terminated the agreement.",
+            termination_source_url="https://www.gsa.gov/release",
+        )
+        active_onboarding(self.agency, terminated)
+
+        found = result(self.agency, "M22-15")
+
+        self.assertEqual(found.status, "not_met")
+        self.assertIn("terminated on 27 Feb 2026", found.detail)
+
+    def test_a_closed_offer_window_does_not_end_the_terms_an_agency_ordered_under(self):
+        ordered = OfferingFactory()
+        AgreementFactory(
+            offering=ordered, price_per_agency=None, price_unit="", expires_on=None, offer_ends_on=dt.date(2025, 9, 30)
+        )
+        active_onboarding(self.agency, ordered)
+
+        found = result(self.agency, "M22-15")
+
+        self.assertEqual(found.status, "met")
+        self.assertIn("offer window closed on 30 Sep 2025", found.detail)
+
     def test_agreement_current_passes_with_an_unexpired_agreement(self):
         active_onboarding(self.agency, self.offering)
 

@@ -32,6 +32,32 @@ def test_the_first_sync_pins_the_branch_to_its_commit_and_stores_artifacts(hub, 
     assert AuditEvent.objects.filter(action="manifest.synced").count() == 1
 
 
+def test_a_sync_replaces_a_nominal_parameter_count_with_the_hubs_safetensors_total(hub, small_model):
+    hub.publish("meta-llama/Tiny-1B", small_model, safetensors_total=1_235_814_400)
+    version = ModelVersionFactory(
+        repo_id="meta-llama/Tiny-1B", parameter_count=1_000_000_000, parameter_count_basis="nominal"
+    )
+
+    manifest_sync(model_version=version)
+
+    version.refresh_from_db()
+    assert (version.parameter_count, version.parameter_count_basis) == (1_235_814_400, "safetensors")
+    assert "safetensors metadata" in version.parameter_count_note
+    assert AuditEvent.objects.filter(action="model_version.parameters_counted", object_id=str(version.pk)).exists()
+
+
+def test_without_safetensors_metadata_the_count_is_left_as_it_is(hub, small_model):
+    hub.publish("meta-llama/Tiny-8B", small_model)
+    version = ModelVersionFactory(
+        repo_id="meta-llama/Tiny-8B", parameter_count=8_000_000_000, parameter_count_basis="nominal"
+    )
+
+    manifest_sync(model_version=version)
+
+    version.refresh_from_db()
+    assert (version.parameter_count, version.parameter_count_basis) == (8_000_000_000, "nominal")
+
+
 def test_a_later_sync_keeps_the_pin_and_records_the_branch_moving(hub, small_model):
     first = hub.publish("org/m", small_model)
     model_version = ModelVersionFactory(repo_id="org/m", revision="main")

@@ -123,6 +123,25 @@ def test_license_other_never_passes(hub, model_root, small_model, capsys):
     assert code == 1 and result["license"]["ok"] is False and result["license"]["found"] == "other:acme-license"
 
 
+def test_llama4_declared_as_other_with_its_license_name_passes(hub, model_root, small_model, capsys):
+    hub.publish("meta-llama/Scout-tiny", small_model, license="other", license_name="llama4")
+    folder = write_tree(model_root / "scout", small_model)
+
+    code, result, _ = verify(
+        "meta-llama/Scout-tiny",
+        "--revision",
+        "main",
+        "--path",
+        str(folder),
+        "--license",
+        "llama4",
+        "--json",
+        capsys=capsys,
+    )
+
+    assert code == 0 and result["license"] == {"expected": "llama4", "found": "other:llama4", "ok": True}
+
+
 def test_the_registry_supplies_the_expected_license_when_none_is_given(published, capsys):
     ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3")
 
