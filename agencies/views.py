@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.forms import ContractFactsForm, DeploymentForm, OnboardingRequestForm, TransitionForm
+from agencies.forms import ContractFactsEditForm, DeploymentForm, OnboardingRequestForm, TransitionForm
 from agencies.models import Deployment, Onboarding
 from agencies.selectors import agency_list, deployment_list, onboarding_list, scope_to_agency
 from agencies.services import (
@@ -201,14 +201,14 @@ class OnboardingContractFactsView(OfficerRequiredMixin, View):
 
     def get(self, request, pk):
         onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
-        initial = {name: getattr(onboarding, name) for name in ContractFactsForm.base_fields}
+        initial = {name: getattr(onboarding, name) for name in ContractFactsEditForm.base_fields}
         return render(
-            request, self.template_name, {"form": ContractFactsForm(initial=initial), "onboarding": onboarding}
+            request, self.template_name, {"form": ContractFactsEditForm(initial=initial), "onboarding": onboarding}
         )
 
     def post(self, request, pk):
         onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
-        form = ContractFactsForm(request.POST)
+        form = ContractFactsEditForm(request.POST)
         if form.is_valid():
             try:
                 onboarding_contract_facts_update(actor=request.user, onboarding=onboarding, **form.cleaned_data)

@@ -84,6 +84,18 @@ class OnboardingFactsSerializer(serializers.Serializer):
     data_portability = serializers.BooleanField(required=False, allow_null=True)
     ato_granted_on = serializers.DateField(required=False, allow_null=True)
     ato_expires_on = serializers.DateField(required=False, allow_null=True)
+    # Issue 12: the other M-25-22 lock-in protections, the dates that decide which memo binds, and M-26-04.
+    knowledge_transfer = serializers.BooleanField(required=False, allow_null=True)
+    rights_to_code_and_models = serializers.BooleanField(required=False, allow_null=True)
+    licensing_pricing_transparency = serializers.BooleanField(required=False, allow_null=True)
+    solicitation_date = serializers.DateField(required=False, allow_null=True)
+    option_exercise_date = serializers.DateField(required=False, allow_null=True)
+    unbiased_ai_clause = serializers.BooleanField(required=False, allow_null=True)
+    unbiased_ai_material = serializers.BooleanField(required=False, allow_null=True)
+    vendor_aup_url = BlankableURLField(max_length=500, required=False)
+    vendor_cards_url = BlankableURLField(max_length=500, required=False)
+    vendor_end_user_resources_url = BlankableURLField(max_length=500, required=False)
+    vendor_feedback_url = BlankableURLField(max_length=500, required=False)
 
 
 class ReasonSerializer(serializers.Serializer):

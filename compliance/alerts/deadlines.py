@@ -33,8 +33,11 @@ def requirements_due(today: dt.date) -> list[tuple[Requirement, int]]:
     """Active requirements with a deadline that has reached a threshold today, with that threshold."""
     horizon = today + dt.timedelta(days=max(settings.ALERT_EXPIRY_DAYS))
     due = []
-    for requirement in requirement_deadlines(after=today).filter(deadline__lte=horizon):
-        threshold = expiry_threshold((requirement.deadline - today).days)
+    for requirement in requirement_deadlines(after=today):
+        deadline = requirement.next_due(today)
+        if deadline > horizon:
+            continue
+        threshold = expiry_threshold((deadline - today).days)
         if threshold is not None and requirement.applies_to != Requirement.AppliesTo.OMB:
             due.append((requirement, threshold))
     return due
@@ -42,7 +45,7 @@ def requirements_due(today: dt.date) -> list[tuple[Requirement, int]]:
 
 def deadline_candidate(agency: Agency, result: RequirementResult, threshold: int, today: dt.date) -> AlertCandidate:
     """The alert for one open requirement of one agency: what is due, by when, and what to record."""
-    requirement, deadline = result.requirement, result.requirement.deadline
+    requirement, deadline = result.requirement, result.requirement.next_due(today)
     for_gsa = requirement.applies_to == Requirement.AppliesTo.GSA
     audience = Audience(gsa_officers=True) if for_gsa else Audience(agency_ids=frozenset({agency.pk}))
     note = f" ({requirement.deadline_note})" if requirement.deadline_note else ""

@@ -2,7 +2,7 @@
 
 from compliance.models.alerts import Alert, AlertKind, AlertPreference, Notification
 from compliance.models.audit import AuditChainHead, AuditEvent
-from compliance.models.inventory import UseCase
+from compliance.models.inventory import CommercialUseCase, InventoryFiling, UseCase
 from compliance.models.manifest import HubManifest, VerificationGroup
 from compliance.models.reliability import JobDispatch
 from compliance.models.reports import Report
@@ -17,10 +17,12 @@ __all__ = [
     "AlertPreference",
     "AuditChainHead",
     "AuditEvent",
+    "CommercialUseCase",
     "Evidence",
     "EvidenceDocument",
     "EvidenceStatus",
     "HubManifest",
+    "InventoryFiling",
     "JobDispatch",
     "ManifestDrift",
     "Notification",
