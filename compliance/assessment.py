@@ -57,6 +57,7 @@ class RequirementResult:
     automatic: bool
     detail: str
     subjects: list[SubjectResult] = field(default_factory=list)
+    next_due: dt.date | None = None
 
     @property
     def status_label(self) -> str:
@@ -167,6 +168,12 @@ def roll_up(statuses: list[str]) -> str:
 
 
 def requirement_assess(requirement: Requirement, facts: AgencyFacts, evidence: dict) -> RequirementResult:
+    result = _requirement_assess(requirement, facts, evidence)
+    result.next_due = requirement.next_due(facts.today)
+    return result
+
+
+def _requirement_assess(requirement: Requirement, facts: AgencyFacts, evidence: dict) -> RequirementResult:
     why_not = not_applicable_reason(requirement, facts.agency, facts.today)
     if why_not:
         return RequirementResult(requirement, S.NOT_APPLICABLE, False, why_not)
