@@ -95,7 +95,9 @@ def test_m21_18_4aii_a_waiver_needs_re_certification_every_year_and_lapses_witho
             agency=agency,
             use_case=use_case,
             status="waived",
-            waiver=Waiver("", dt.date(2026, 5, 1), "A fail-safe raises risk here.", dt.date(2027, 5, 1), dt.date(2026, 5, 10)),
+            waiver=Waiver(
+                "", dt.date(2026, 5, 1), "A fail-safe raises risk here.", dt.date(2027, 5, 1), dt.date(2026, 5, 10)
+            ),
         )
     from compliance.assessment import agency_assess
 
