@@ -272,11 +272,20 @@ def practices_state(facts: AgencyFacts, use_case: UseCase) -> CheckResult:
         return CheckResult(
             NA, f"Pilot certified by the CAIO on {_day(use_case.pilot_certified_on)} (M-25-21 §4(a)(i)(B))."
         )
-    missing = practices_missing(use_case, waived=_waived_practices(facts, use_case))
+    waived = _waived_practices(facts, use_case)
+    statuses = {p: practice_status(use_case, p) for p in PRACTICE_FIELDS if p not in waived}
+    # An inventory answer "CAIO Waived" counts only when there is a Chief AI Officer to have granted it.
+    missing = [
+        p for p, status in statuses.items() if status not in PRACTICE_DONE or (status == WAIVED and not facts.caio)
+    ]
     if not missing:
         return CheckResult(MET, "All seven practices done or waived by the CAIO.")
     lead = "Pilot without a CAIO pilot certification; " if stage == UseCase.Stage.PILOT else ""
-    return CheckResult(NOT_MET, f"{lead}{len(missing)} of 7 practices not done: {', '.join(missing)}.")
+    in_progress = all(statuses[p] == PARTIAL for p in missing)
+    what = "in progress" if in_progress else "not done"
+    return CheckResult(
+        PARTIAL if in_progress else NOT_MET, f"{lead}{len(missing)} of 7 practices {what}: {', '.join(missing)}."
+    )
 
 
 def minimum_practices_documented(facts: AgencyFacts, agency: Agency) -> CheckResult:
@@ -289,11 +298,17 @@ def minimum_practices_documented(facts: AgencyFacts, agency: Agency) -> CheckRes
         if all(result.status == NA for _, result in results):
             return CheckResult(NA, "Only CAIO-certified pilots: exempt from the practices.")
         return CheckResult(NOT_YET_DUE, results[0][1].detail)
-    lacking = [use_case for use_case, result in due if result.status != MET]
-    if not lacking:
+    lacking = [use_case for use_case, result in due if result.status == NOT_MET]
+    in_progress = [use_case for use_case, result in due if result.status == PARTIAL]
+    if not lacking and not in_progress:
         return CheckResult(MET, f"All {len(due)} high-impact use cases in use document the seven practices.")
     status = NOT_MET if len(lacking) == len(due) else PARTIAL
-    return CheckResult(status, f"{len(lacking)} of {len(due)} high-impact use cases lack practices ({_ids(lacking)}).")
+    parts = [
+        f"{len(group)} of {len(due)} high-impact use cases {what} ({_ids(group)})"
+        for group, what in ((lacking, "lack practices"), (in_progress, "have practices in progress"))
+        if group
+    ]
+    return CheckResult(status, "; ".join(parts) + ".")
 
 
 def non_compliant_high_impact_discontinued(facts: AgencyFacts, agency: Agency) -> CheckResult:
@@ -303,7 +318,7 @@ def non_compliant_high_impact_discontinued(facts: AgencyFacts, agency: Agency) -
     in_use = [uc for uc in facts.high_impact_use_cases if uc.development_stage != UseCase.Stage.PRE_DEPLOYMENT]
     if not in_use:
         return CheckResult(NA, "No high-impact use case in use.")
-    still_used = [uc for uc in in_use if practices_state(facts, uc).status == NOT_MET]
+    still_used = [uc for uc in in_use if practices_state(facts, uc).status not in (MET, NA)]
     if still_used:
         return CheckResult(
             NOT_MET,
