@@ -12,7 +12,7 @@ from pathlib import Path
 from django.test import TestCase
 
 from compliance.assessment import agency_assess
-from compliance.inventory import CHOICE_COLUMNS, FIELD_OF, InventoryImportError, use_case_export, use_case_import
+from compliance.inventory import CHOICE_COLUMNS, FIELD_OF, use_case_export, use_case_import
 from compliance.models import UseCase
 from compliance.requirements import load_requirements
 from tests.factories import AgencyFactory, gsa_officer
