@@ -111,3 +111,21 @@ class DeploymentForm(UswdsFormMixin, forms.ModelForm):
         if not user.is_gsa_officer:
             del self.fields["agency"]
             self.instance.agency = user.agency
+
+
+class CaioDesignateForm(UswdsFormMixin, forms.Form):
+    """Issue 12: a new Chief AI Officer of the agency; the current one's term ends on the designation date."""
+
+    name = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, help_text="e.g. Chief AI Officer and Chief Information Officer.")
+    grade = forms.CharField(
+        max_length=40, required=False, help_text="SES, ST, SL or GS-15 …: M-25-21 sets a minimum by agency type."
+    )
+    email = forms.EmailField(required=False)
+    designated_on = forms.DateField(label="Designated on", widget=DATE)
+    omb_notified_on = forms.DateField(
+        label="OMB notified on", required=False, widget=DATE, help_text="M-25-21: within 30 days of the change."
+    )
+    designation_document = forms.FileField(
+        label="Designation document", required=False, help_text="PDF, PNG, JPEG, TXT or DOCX; kept with its SHA-256."
+    )

@@ -2,14 +2,19 @@
 
 from rest_framework import serializers
 
-from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition
+from agencies.models import Agency, ChiefAIOfficer, Deployment, Onboarding, OnboardingTransition
 from catalog.api.serializers import OfferingSerializer, OfferingStatusChangeSerializer
 from catalog.models import ModelVersion, Offering
 from config.api.fields import BlankableURLField
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    """An agency with its current Chief AI Officer (the full history is at `/agencies/{id}/caio/`)."""
+
+    caio_name = serializers.CharField(read_only=True, help_text="The CAIO in office, or empty.")
+    caio_title = serializers.CharField(read_only=True)
     caio_email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    caio_designated_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
@@ -20,6 +25,10 @@ class AgencySerializer(serializers.ModelSerializer):
             "cgac_code",
             "parent",
             "is_cfo_act",
+            "is_intelligence_community",
+            "status",
+            "closed_on",
+            "aliases",
             "caio_name",
             "caio_title",
             "caio_email",
@@ -179,3 +188,51 @@ class OfferingStatusResultSerializer(serializers.Serializer):
     change = OfferingStatusChangeSerializer()
     flagged_onboardings = FlaggedOnboardingSerializer(many=True)
     flagged_agencies = FlaggedAgencySerializer(many=True)
+
+
+# Issue 12: the Chief AI Officer's history.
+
+
+class ChiefAIOfficerSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None, allow_null=True)
+    has_designation_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChiefAIOfficer
+        fields = [
+            "id",
+            "agency",
+            "name",
+            "title",
+            "grade",
+            "email",
+            "designated_on",
+            "ended_on",
+            "omb_notified_on",
+            "vacancy_notified_on",
+            "has_designation_document",
+            "designation_document_sha256",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_designation_document(self, term) -> bool:
+        return bool(term.designation_document)
+
+
+class CaioDesignateSerializer(serializers.Serializer):
+    """A new Chief AI Officer; the current one's term ends on `designated_on`."""
+
+    name = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200)
+    grade = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    designated_on = serializers.DateField()
+    omb_notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    designation_document = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class CaioVacateSerializer(serializers.Serializer):
+    vacated_on = serializers.DateField()
+    omb_notified_on = serializers.DateField(required=False, allow_null=True, default=None)
