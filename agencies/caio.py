@@ -17,9 +17,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from agencies.models import Agency, ChiefAIOfficer, OpenSourceDetermination, User
-from agencies.services import PermissionRefused, ServiceError
 from catalog.models import Offering
-from compliance.audit import audit_record, snapshot
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
 
 MAY_NOT_EDIT = "Only GSA officers and the agency's own officers may record its Chief AI Officer."
 BEFORE_CURRENT = "{name} was designated on {day:%d %b %Y}: a successor's designation cannot come before it."

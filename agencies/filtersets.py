@@ -7,7 +7,7 @@ filter on another agency's record answers an empty list rather than revealing th
 import django_filters as filters
 
 from agencies.models import Agency, ApiToken, Deployment, Onboarding, OnboardingTransition
-from config.api.filters import IdFilter
+from core.api.filters import IdFilter
 
 
 class AgencyFilterSet(filters.FilterSet):

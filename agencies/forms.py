@@ -7,7 +7,7 @@ from django import forms
 from agencies.models import Agency, Deployment, Onboarding
 from agencies.selectors import onboarding_list
 from catalog.models import ModelVersion, Offering
-from config.portal import UswdsFormMixin
+from core.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO_UNKNOWN = forms.NullBooleanSelect

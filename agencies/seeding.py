@@ -11,10 +11,10 @@ from django.db import transaction
 
 from agencies import seed_data
 from agencies.models import Agency, Deployment, Onboarding, Role, User
-from agencies.services import offering_change_status, onboarding_request, onboarding_transition
+from agencies.services import onboarding_request, onboarding_transition
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from compliance import services as compliance_services
-from compliance.audit import audit_record
+from catalog.services import offering_change_status
+from core.audit import audit_record
 
 
 @dataclass
@@ -55,9 +55,6 @@ def seed_onegov() -> SeedReport:
         _seed_offering(spec, report)
     _seed_llama_versions(report)
     _seed_llm_flags(report)
-    requirements = compliance_services.load_requirements()
-    if requirements.loaded:
-        report.created["requirement catalogs"] = len(requirements.loaded)
     if report.changed:
         audit_record(actor=None, action="catalog.seeded", object_type="seed", after=report.created)
     return report

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
+from agencies.webhooks import webhook_event_emit
 from catalog.models import Offering, OfferingStatusChange
-from compliance.audit import audit_record, audited_bulk_update, audited_save, snapshot
-from compliance.reliability import job_send_on_commit
-from compliance.webhooks import webhook_event_emit
+from core.audit import audit_record, audited_bulk_update, audited_save, snapshot
+from core.errors import PermissionRefused, ServiceError, TransitionRefused
 
 State = Onboarding.State
 AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.GSA_OFFICER})
@@ -21,27 +21,6 @@ GSA_ONLY = frozenset({Role.GSA_OFFICER})
 REASON_REQUIRED = "Give a reason for this step; it is kept in the onboarding's history."
 OTHER_AGENCY = "This record belongs to another agency."
 OFFERING_NOT_AVAILABLE = "{offering} is {status}: it cannot be requested or used."
-
-
-class ServiceError(Exception):
-    """A request that the rules refuse, with a message for the person who asked and a stable code."""
-
-    code = "refused"
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code:
-            self.code = code
-
-
-class PermissionRefused(ServiceError):
-    code = "permission_denied"
-
-
-class TransitionRefused(ServiceError):
-    code = "transition_refused"
 
 
 @dataclass(frozen=True)
@@ -280,89 +259,33 @@ def onboarding_transition(*, actor: User, onboarding: Onboarding | int, action: 
         return _apply_transition(locked, transition, actor=actor, reason=reason)
 
 
-OFFERING_STATUS_MOVES = {
-    Offering.Status.PENDING: {Offering.Status.APPROVED, Offering.Status.REMOVED},
-    Offering.Status.APPROVED: {Offering.Status.SUSPENDED, Offering.Status.REMOVED},
-    Offering.Status.SUSPENDED: {Offering.Status.APPROVED, Offering.Status.REMOVED},
-    Offering.Status.REMOVED: set(),
-}
+def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStatusChange) -> list[Onboarding]:
+    """Flag every approved or active onboarding of a suspended or removed offering, and tell webhooks.
 
-
-@dataclass(frozen=True)
-class StatusChangeResult:
-    offering: Offering
-    change: OfferingStatusChange
-    flagged: list[Onboarding]
-
-
-def offering_change_status(
-    *,
-    actor: User | None,
-    offering: Offering,
-    to_status: str,
-    reason: str,
-    effective_on: dt.date | None = None,
-    source_url: str = "",
-) -> StatusChangeResult:
-    """Approve, suspend or remove an offering, recording the date and reason.
-
-    Suspending or removing flags every approved or active onboarding of the offering for
-    offboarding, and returns them so that the caller can list the agencies affected. After
-    commit, a compliance task tells each affected agency's officers to offboard, and by when.
-    `actor=None` is the seed loader recording public history.
+    Called (through `catalog.signals.offering_status_changed`) inside the transaction that records
+    the offering's status change, so the flags and the change commit or fail together.
     """
-    if actor is not None and not actor.is_gsa_officer:
-        raise PermissionRefused("Only GSA officers change an offering's status.")
-    if not reason.strip():
-        raise ServiceError("Give the reason for the status change.", field="reason")
-    with transaction.atomic():
-        locked = Offering.objects.select_for_update().get(pk=offering.pk)
-        if to_status not in OFFERING_STATUS_MOVES.get(locked.status, set()):
-            raise TransitionRefused(
-                f"An offering that is {locked.get_status_display().lower()} cannot become {to_status}."
-            )
-        before = snapshot(locked)
-        when = effective_on or timezone.localdate()
-        change = OfferingStatusChange.objects.create(
-            offering=locked,
-            from_status=locked.status,
-            to_status=to_status,
-            effective_on=when,
-            reason=reason.strip(),
-            source_url=source_url,
-            changed_by=actor,
-        )
-        locked.status, locked.status_reason = to_status, reason.strip()
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-        audit_record(actor=actor, action=f"offering.{to_status}", obj=locked, before=before, after=snapshot(locked))
-        flagged = []
-        if to_status in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
-            flagged = _flag_onboardings_for_offboarding(actor, locked, reason.strip())
-            webhook_event_emit(
-                event_type=f"offering.{to_status}",
-                payload={
-                    "offering": {"id": locked.pk, "name": locked.name, "slug": locked.slug, "vendor": locked.vendor_id},
-                    "reason": reason.strip(),
-                    "effective_on": when,
-                    "flagged_onboardings": [{"id": o.pk, "agency_id": o.agency_id} for o in flagged],
-                },
-            )
-        if flagged:
-            # The agencies affected are told what to do and by when, once the change has committed.
-            job_send_on_commit("compliance.tasks.alerts_offering_status_changed_task", change.pk)
-    return StatusChangeResult(offering=locked, change=change, flagged=flagged)
-
-
-def _flag_onboardings_for_offboarding(actor, offering: Offering, reason: str) -> list[Onboarding]:
-    note = f"{offering} was {offering.get_status_display().lower()}: {reason}"
-    flagged = audited_bulk_update(
+    offering = change.offering
+    if change.to_status not in (Offering.Status.SUSPENDED, Offering.Status.REMOVED):
+        return []
+    note = f"{offering} was {offering.get_status_display().lower()}: {change.reason}"
+    flagged_ids = audited_bulk_update(
         actor=actor,
         queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
         changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
         action="onboarding.flagged_for_offboarding",
     )
-    return list(Onboarding.objects.select_related("agency").filter(pk__in=flagged))
+    flagged = list(Onboarding.objects.select_related("agency").filter(pk__in=flagged_ids))
+    webhook_event_emit(
+        event_type=f"offering.{change.to_status}",
+        payload={
+            "offering": {"id": offering.pk, "name": offering.name, "slug": offering.slug, "vendor": offering.vendor_id},
+            "reason": change.reason,
+            "effective_on": change.effective_on,
+            "flagged_onboardings": [{"id": o.pk, "agency_id": o.agency_id} for o in flagged],
+        },
+    )
+    return flagged
 
 
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:

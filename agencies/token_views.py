@@ -7,9 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import ApiToken
-from agencies.services import ServiceError
 from agencies.token_forms import ApiTokenForm
 from agencies.tokens import api_token_create, api_token_list, api_token_revoke
+from core.errors import ServiceError
 
 TOKEN_REVOKED = "The token {name} is revoked; systems using it are refused from now on."
 

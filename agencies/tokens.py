@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import ApiToken, User
-from agencies.services import PermissionRefused, ServiceError
-from compliance.audit import audit_record, snapshot
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 MAX_EXPIRY_DAYS = 3650

@@ -4,8 +4,6 @@ from agencies import views
 
 app_name = "agencies"
 urlpatterns = [
-    path("catalog/offerings/<slug:slug>/", views.OfferingDetailView.as_view(), name="offering-detail"),
-    path("catalog/offerings/<slug:slug>/status/", views.OfferingStatusView.as_view(), name="offering-status"),
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("agencies/<int:pk>/caio/", views.AgencyCaioView.as_view(), name="agency-caio"),

@@ -25,24 +25,17 @@ from agencies.forms import (
     TransitionForm,
 )
 from agencies.models import Deployment, Onboarding
-from agencies.selectors import agency_list, deployment_list, onboarding_list, scope_to_agency
+from agencies.selectors import agency_list, deployment_list, onboarding_list
 from agencies.services import (
-    OFFERING_STATUS_MOVES,
     TRANSITIONS,
-    PermissionRefused,
-    ServiceError,
     deployment_save,
-    offering_change_status,
     onboarding_contract_facts_update,
     onboarding_request,
     onboarding_transition,
 )
-from catalog.forms import OfferingStatusForm
-from catalog.models import Offering
-from compliance.services import agency_assess, use_case_list
-from config.portal import (
+from core.errors import PermissionRefused, ServiceError
+from core.portal import (
     CHANGE_REFUSED,
-    GsaOfficerRequiredMixin,
     OfficerRequiredMixin,
     SignedInMixin,
     form_add_service_error,
@@ -74,17 +67,6 @@ class AgencyListView(SignedInMixin, TemplateView):
         }
 
 
-USE_CASES_SHOWN = 10
-
-
-def _compliance_counts(agency) -> list[tuple[str, str, int]]:
-    """(status, label, how many requirements) of the agency's assessment, statuses with none left out."""
-    assessment = agency_assess(agency=agency)
-    counts = assessment.counts()
-    labels = {result.status: result.status_label for result in assessment.results}
-    return [(status, labels[status], counts[status]) for status in sorted(counts)]
-
-
 class AgencyDetailView(SignedInMixin, TemplateView):
     """One agency: its Chief AI Officer, onboardings, deployments, use cases and compliance status."""
 
@@ -100,9 +82,6 @@ class AgencyDetailView(SignedInMixin, TemplateView):
             "may_edit_caio": user.is_gsa_officer or (user.is_agency_officer and user.agency_id == agency.pk),
             "onboardings": onboarding_list(user=user).filter(agency=agency),
             "deployments": deployment_list(user=user).filter(agency=agency),
-            "use_cases": use_case_list(user=user, agency=agency).order_by("use_case_id")[:USE_CASES_SHOWN],
-            "use_case_count": use_case_list(user=user, agency=agency).count(),
-            "compliance_counts": _compliance_counts(agency),
         }
 
 
@@ -321,68 +300,3 @@ class DeploymentFormView(OfficerRequiredMixin, View):
                 messages.success(request, DEPLOYMENT_SAVED.format(deployment=deployment))
                 return redirect("agencies:deployment-detail", pk=deployment.pk)
         return render(request, self.template_name, {"form": form, "deployment": form.instance}, status=400)
-
-
-class OfferingDetailView(TemplateView):
-    """An offering: terms and their source, status history, model versions and the agencies onboarded.
-
-    Approved offerings are public; the others, the verifications and the onboardings need sign-in,
-    and agency officers see only their own agency's verifications and onboardings.
-    """
-
-    template_name = "catalog/offering_detail.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        offerings = Offering.objects.select_related("vendor")
-        if not user.is_authenticated:
-            offerings = offerings.filter(status=Offering.Status.APPROVED)
-        offering = get_object_or_404(offerings, slug=kwargs["slug"])
-        versions = list(offering.model_versions.all())
-        for version in versions:
-            runs = scope_to_agency(version.verification_runs.all(), user, field="deployment__agency")
-            version.latest_run = runs.select_related("deployment__agency").first()
-        return {
-            **super().get_context_data(**kwargs),
-            "offering": offering,
-            "agreements": offering.agreements.all(),
-            "status_changes": offering.status_changes.select_related("changed_by"),
-            "model_versions": versions,
-            "onboardings": onboarding_list(user=user).filter(offering=offering),
-            "can_request": offering.status == Offering.Status.APPROVED
-            and (user.is_authenticated and (user.is_agency_officer or user.is_gsa_officer)),
-        }
-
-
-class OfferingStatusView(GsaOfficerRequiredMixin, View):
-    """Approve, suspend or remove an offering with a reason; lists the agencies whose onboardings were flagged."""
-
-    template_name = "catalog/offering_status_form.html"
-
-    def _context(self, slug, form=None, result=None):
-        offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
-        moves = [(status, Offering.Status(status).label) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
-        form = form or OfferingStatusForm(moves=moves)
-        form.fields["to_status"].choices = moves
-        return {"offering": offering, "form": form, "result": result}
-
-    def get(self, request, slug):
-        return render(request, self.template_name, self._context(slug))
-
-    def post(self, request, slug):
-        context = self._context(slug)
-        form = OfferingStatusForm(request.POST, moves=context["form"].fields["to_status"].choices)
-        if form.is_valid():
-            try:
-                result = offering_change_status(actor=request.user, offering=context["offering"], **form.cleaned_data)
-            except PermissionRefused as error:
-                _refuse(error)
-            except ServiceError as error:
-                form_add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    STATUS_CHANGED.format(offering=result.offering, status=result.offering.get_status_display()),
-                )
-                return render(request, self.template_name, self._context(slug, result=result))
-        return render(request, self.template_name, self._context(slug, form=form), status=400)

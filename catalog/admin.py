@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
-from config.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Vendor)

@@ -4,8 +4,8 @@ import django_filters as filters
 from django.db.models import Q
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
-from config.api.filters import IdFilter
-from config.portal import FilterForm
+from core.api.filters import IdFilter
+from core.portal import FilterForm
 
 
 class VendorFilterSet(filters.FilterSet):

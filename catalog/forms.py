@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from config.portal import UswdsFormMixin
+from core.portal import UswdsFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -1,13 +1,9 @@
-"""Catalog pages: the public list of approved offerings and catalog management for GSA officers.
-
-The offering page itself lives in agencies.views, because it lists the agencies onboarded.
-"""
+"""Catalog pages: the public list of offerings, the offering page, status changes and catalog management."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +11,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from catalog.filtersets import OfferingFilterSet
-from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, VendorForm
+from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, OfferingStatusForm, VendorForm
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from catalog.services import CatalogPermissionDenied, catalog_record_save
-from config.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
+from catalog.selectors import offering_list, offering_list_with_agreements
+from catalog.services import OFFERING_STATUS_MOVES, catalog_record_save, offering_change_status
+from core.errors import PermissionRefused, ServiceError
+from core.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
 
 SAVED = "{record} was saved."
+STATUS_CHANGED = "{offering} is now {status}."
 
 
 class OfferingListView(TemplateView):
@@ -30,11 +29,7 @@ class OfferingListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queryset = Offering.objects.select_related("vendor").prefetch_related(
-            Prefetch("agreements", queryset=Agreement.objects.order_by("-announced_on"))
-        )
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(status=Offering.Status.APPROVED)
+        queryset = offering_list_with_agreements(user=self.request.user)
         filterset = portal_filterset(OfferingFilterSet, self.request.GET, queryset)
         if not self.request.user.is_authenticated:
             del filterset.form.fields["status"]
@@ -80,7 +75,7 @@ class CatalogRecordFormView(GsaOfficerRequiredMixin, View):
         if form.is_valid():
             try:
                 record = catalog_record_save(actor=request.user, instance=form.instance)
-            except CatalogPermissionDenied as error:
+            except PermissionRefused as error:
                 raise PermissionDenied(str(error)) from error
             except ValidationError as error:
                 form_add_service_error(form, error)
@@ -97,5 +92,63 @@ class CatalogRecordFormView(GsaOfficerRequiredMixin, View):
 def _record_return_url(record) -> str:
     offering = record if isinstance(record, Offering) else getattr(record, "offering", None)
     if offering is not None:
-        return reverse("agencies:offering-detail", args=[offering.slug])
+        return reverse("catalog:offering-detail", args=[offering.slug])
     return reverse("catalog:offering-list") + f"?vendor={record.pk}"
+
+
+class OfferingDetailView(TemplateView):
+    """An offering: terms and their source, status history, model versions and the agencies onboarded.
+
+    Approved offerings are public; the others need sign-in. The verifications and the onboardings
+    come from the apps above the catalog through their inclusion tags (compliance_panels,
+    agencies_panels), which show agency officers their own agency's rows only.
+    """
+
+    template_name = "catalog/offering_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        offering = get_object_or_404(offering_list(user=user), slug=kwargs["slug"])
+        return {
+            **super().get_context_data(**kwargs),
+            "offering": offering,
+            "agreements": offering.agreements.all(),
+            "status_changes": offering.status_changes.select_related("changed_by"),
+            "model_versions": offering.model_versions.all(),
+            "can_request": offering.status == Offering.Status.APPROVED
+            and (user.is_authenticated and (user.is_agency_officer or user.is_gsa_officer)),
+        }
+
+
+class OfferingStatusView(GsaOfficerRequiredMixin, View):
+    """Approve, suspend or remove an offering with a reason; lists the agencies whose onboardings were flagged."""
+
+    template_name = "catalog/offering_status_form.html"
+
+    def _context(self, slug, form=None, result=None):
+        offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
+        moves = [(status, Offering.Status(status).label) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
+        form = form or OfferingStatusForm(moves=moves)
+        form.fields["to_status"].choices = moves
+        return {"offering": offering, "form": form, "result": result}
+
+    def get(self, request, slug):
+        return render(request, self.template_name, self._context(slug))
+
+    def post(self, request, slug):
+        context = self._context(slug)
+        form = OfferingStatusForm(request.POST, moves=context["form"].fields["to_status"].choices)
+        if form.is_valid():
+            try:
+                result = offering_change_status(actor=request.user, offering=context["offering"], **form.cleaned_data)
+            except PermissionRefused as error:
+                raise PermissionDenied(error.message) from error
+            except ServiceError as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    STATUS_CHANGED.format(offering=result.offering, status=result.offering.get_status_display()),
+                )
+                return render(request, self.template_name, self._context(slug, result=result))
+        return render(request, self.template_name, self._context(slug, form=form), status=400)

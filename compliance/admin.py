@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from compliance.models import Alert, AlertPreference, AuditEvent, Notification, Report, Requirement, UseCase
-from config.admin import ReadOnlyAdmin
+from compliance.models import Alert, AlertPreference, Notification, Report, Requirement, UseCase
+from core.admin import ReadOnlyAdmin
+from core.models import AuditEvent
 
 
 @admin.register(AuditEvent)

@@ -35,9 +35,9 @@ from django.db.models import Prefetch, QuerySet
 from packageurl import PackageURL
 
 from agencies.models import Agency, Deployment, User
-from agencies.services import PermissionRefused
 from catalog.models import Artifact, ModelVersion
 from compliance.models import VerificationRun
+from core.errors import PermissionRefused
 
 TOOL_NAME = "onegov-ai-registry"
 TOOL_VERSION = "0.1.0"

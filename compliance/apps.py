@@ -6,12 +6,10 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Compliance"
 
     def ready(self):
-        # Registering the tasks in every process (not only in workers, where autodiscovery imports them)
-        # lets `job_send` send a job through its task's own apply_async: with its options, and run
-        # in-process when task_always_eager is on, instead of by bare name.
-        from compliance import signin, tasks  # noqa: F401
-        from compliance.reliability import register_report_jobs, register_verification_runs
+        from catalog.signals import offering_status_changed
+        from compliance.jobs import register_report_jobs, register_verification_runs
+        from compliance.receivers import offering_status_changed_alert
 
         register_verification_runs()
         register_report_jobs()
-        signin.connect_signals()
+        offering_status_changed.connect(offering_status_changed_alert, dispatch_uid="compliance.offering_alerts")

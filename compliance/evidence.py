@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, ChiefAIOfficer, Onboarding, User
-from agencies.services import PermissionRefused, ServiceError
-from compliance.audit import audit_record, snapshot
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Requirement, UseCase
 from compliance.validators import EvidenceFileValidator, content_type_of
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
 
 NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
 WAIVER_NOT_A_PRACTICE = (

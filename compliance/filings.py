@@ -7,9 +7,9 @@ import datetime as dt
 from django.db import transaction
 
 from agencies.models import Agency, User
-from agencies.services import PermissionRefused, ServiceError
-from compliance.audit import audit_record, snapshot
 from compliance.models import InventoryFiling, UseCase
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
 
 NOT_YOUR_AGENCY = "Only GSA officers and the agency's own officers may record this."
 POSTED_NEEDS_URL = "Give the address where the inventory (or the no-AI-use notice) is posted."

@@ -3,9 +3,9 @@
 import django_filters as filters
 from django import forms
 
+from agencies.models import WebhookDelivery, WebhookSubscription
 from compliance.models import (
     Alert,
-    AuditEvent,
     Evidence,
     EvidenceStatus,
     ManifestDrift,
@@ -15,11 +15,10 @@ from compliance.models import (
     UseCase,
     VerificationFileResult,
     VerificationRun,
-    WebhookDelivery,
-    WebhookSubscription,
 )
-from config.api.filters import IdFilter, UtcDateTimeFilter
-from config.portal import FilterForm
+from core.api.filters import IdFilter, UtcDateTimeFilter
+from core.models import AuditEvent
+from core.portal import FilterForm
 
 DATE = {"type": "date"}
 

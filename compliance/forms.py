@@ -6,7 +6,7 @@ from django import forms
 
 from compliance.models import AlertKind, EvidenceStatus
 from compliance.models.requirements import RECORDABLE_STATUSES
-from config.portal import UswdsFormMixin
+from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs the date the CAIO granted it, the justification and the re-certification date."
 WAIVER_NEEDS_STATUS = "Choose the status Waived to record a waiver."

@@ -36,12 +36,12 @@ from django.db.models import QuerySet
 
 from agencies.models import Agency, Deployment, User
 from agencies.selectors import scope_to_agency
-from agencies.services import PermissionRefused, ServiceError
 from catalog.models import Offering
-from compliance.audit import audit_record
 from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format, use_case_key
-from config.api.csv_export import csv_cell
+from core.api.csv_export import csv_cell
+from core.audit import audit_record
+from core.errors import PermissionRefused, ServiceError
 
 BASE_COLUMNS = [
     "agency", "agency_name", "id", "use_case_name", "agency_bureau", "contact_email", "is_withheld",

@@ -14,7 +14,6 @@ import io
 from django.db import transaction
 
 from agencies.models import User
-from compliance.audit import audit_record
 from compliance.inventory import (
     OTHER_AGENCY,
     REQUIRED,
@@ -26,7 +25,8 @@ from compliance.inventory import (
     undefuse,
 )
 from compliance.models import CommercialUseCase
-from config.api.csv_export import csv_cell
+from core.api.csv_export import csv_cell
+from core.audit import audit_record
 
 COTS_COLUMNS = [
     "Agency",

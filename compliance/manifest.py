@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Artifact, ModelVersion
-from compliance.audit import audit_record
 from compliance.hub import (
     COMMIT_RE,
     SHA256_RE,
@@ -26,6 +25,7 @@ from compliance.hub import (
     validate_repo_id,
 )
 from compliance.models import HubManifest, ManifestDrift
+from core.audit import audit_record
 
 SCHEMA_ID = "onegov-registry/manifest/v1"
 SHA1_RE = COMMIT_RE
@@ -125,9 +125,10 @@ def _drift(mv: ModelVersion, kind: str, pinned: str, upstream: str, details: dic
     )
     if not created:
         return None
-    from compliance.reliability import job_send_on_commit
+    from compliance.tasks import alerts_drift_detected_task
+    from core.jobs import job_send_on_commit
 
-    job_send_on_commit("compliance.tasks.alerts_drift_detected_task", drift.pk)
+    job_send_on_commit(alerts_drift_detected_task, drift.pk)
     audit_record(
         actor=None,
         action="manifest.drift",
@@ -274,8 +275,9 @@ def manifest_import(*, model: HubModel, actor: Any = None) -> ModelVersion:
 
 def manifest_sync_request(*, model_version: ModelVersion, actor: Any) -> None:
     """Record an officer's request to re-sync a manifest, and send the sync task after commit."""
-    from compliance.reliability import job_send_on_commit
+    from compliance.tasks import manifest_sync_task
+    from core.jobs import job_send_on_commit
 
     with transaction.atomic():
         audit_record(actor=actor, action="model_version.sync_requested", obj=model_version)
-        job_send_on_commit("compliance.tasks.manifest_sync_task", model_version.pk)
+        job_send_on_commit(manifest_sync_task, model_version.pk)

@@ -21,14 +21,15 @@ from django.utils import timezone
 from weasyprint.urls import FatalURLFetchingError
 
 from agencies.models import Agency, Role, User
-from agencies.services import PermissionRefused, ServiceError
 from compliance import charts
 from compliance.assessment import AgencyAssessment, agencies_assess
-from compliance.audit import audit_record, snapshot
 from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missing
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.pdf import render_pdf
-from compliance.reliability import job_send_on_commit
+from compliance.tasks import report_generate_task
+from core.audit import audit_record, snapshot
+from core.errors import PermissionRefused, ServiceError
+from core.jobs import job_send_on_commit
 
 TEMPLATE = "compliance/reports/report.html"
 UNKNOWN_FRAMEWORK = "Unknown framework {framework!r}: use one of {choices}."
@@ -83,7 +84,7 @@ def report_request(
         )
         if enqueue:
             # Sent after commit; with the broker down the report stays queued for the sweeper.
-            job_send_on_commit("compliance.tasks.report_generate_task", report.pk)
+            job_send_on_commit(report_generate_task, report.pk)
     return report
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from compliance.audit import audit_record
 from compliance.checks import CHECKS
 from compliance.models import Requirement, RequirementCatalog
+from core.audit import audit_record
 
 REQUIREMENTS_DIR = Path(__file__).resolve().parent / "data" / "requirements"
 REQUIRED_KEYS = ("id", "section", "title", "text", "applies_to", "evidence")

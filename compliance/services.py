@@ -1,7 +1,9 @@
-"""The compliance app's public services and selectors, for the other apps, the API and the portal.
+"""An index of the compliance app's services and selectors, one import for its front doors.
 
-Other apps import from here (or from the audit module) only; the functions live in their own
-modules by subject.
+The functions live in their own modules by subject (assessment, checks, evidence, inventory,
+reports, requirements, selectors), and code inside compliance may import those modules directly.
+No app below compliance imports it at all (tests/test_layering.py): they send signals, and
+compliance pages pull compliance content into theirs through inclusion tags.
 """
 
 from compliance.assessment import AgencyAssessment, RequirementResult, agencies_assess, agency_assess

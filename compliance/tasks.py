@@ -98,53 +98,6 @@ def alerts_drift_detected_task(drift_id: int) -> int:
     return len(alerts_drift_detected(drift_id))
 
 
-@shared_task(name="compliance.tasks.sweep_stale_jobs", acks_late=True, ignore_result=True)
-def sweep_stale_jobs() -> dict[str, dict[str, int]]:
-    """Requeue or abandon jobs stuck running, and re-send jobs left queued (compliance.reliability)."""
-    from compliance.reliability import sweep_stale_jobs as sweep
-
-    return {
-        kind: {"resent": len(r.resent), "requeued": len(r.requeued), "abandoned": len(r.abandoned)}
-        for kind, r in sweep().items()
-    }
-
-
-@shared_task(name="compliance.tasks.audit_checkpoint_task", acks_late=True, ignore_result=True)
-def audit_checkpoint_task() -> int:
-    """Anchor the audit chain's head outside the database (compliance.checkpoints); log loudly if it is broken."""
-    import logging
-
-    from compliance.audit import ChainBreak
-    from compliance.checkpoints import audit_checkpoint_write
-
-    result = audit_checkpoint_write()
-    if isinstance(result, ChainBreak):
-        logging.getLogger("compliance.audit").critical(
-            "Audit chain broken at event #%s, not anchored: %s", result.seq, result.reason
-        )
-        return -1
-    return result.seq
-
-
-@shared_task(name="compliance.tasks.audit_verify_task", acks_late=True, ignore_result=True)
-def audit_verify_task() -> int:
-    """Recompute the whole chain against the checkpoints (as verify_audit_log does) and log loudly on a break.
-
-    Returns the sequence number of the first broken event, or 0 when the log is intact.
-    """
-    import logging
-
-    from compliance.checkpoints import audit_log_verify
-
-    broken, _ = audit_log_verify()
-    if broken is None:
-        return 0
-    logging.getLogger("compliance.audit").critical(
-        "Audit log verification failed at event #%s: %s", broken.seq, broken.reason
-    )
-    return broken.seq or -1
-
-
 @shared_task(
     name="compliance.tasks.report_generate_task",
     acks_late=True,
@@ -153,41 +106,10 @@ def audit_verify_task() -> int:
     time_limit=settings.REPORT_SOFT_TIME_LIMIT + 60,
 )
 def report_generate_task(report_id: int) -> None:
-    """Render and issue one report; a report past its time limit ends as failed (hazards.md HZ-WP-04)."""
+    """Render and issue one report; a report past its time limit ends as failed (WeasyPrint can render for ever)."""
     from compliance.reports import report_fail, report_generate
 
     try:
         report_generate(report_id=report_id)
     except SoftTimeLimitExceeded:
         report_fail(report_id=report_id, message="The report took longer than its time limit.")
-
-
-@shared_task(
-    name="compliance.tasks.webhook_deliver_task",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=None,
-)
-def webhook_deliver_task(self, delivery_id: int) -> None:
-    """Send one webhook delivery; after a failure, retry with the backoff the delivery row records.
-
-    The attempt count lives in the row (WEBHOOK_MAX_ATTEMPTS), not in Celery, so the row decides.
-    """
-    from django.utils import timezone
-
-    from compliance.models import WebhookDelivery
-    from compliance.webhooks import webhook_delivery_attempt
-
-    delivery = webhook_delivery_attempt(delivery_id=delivery_id)
-    if delivery is not None and delivery.status == WebhookDelivery.Status.RETRYING:
-        countdown = max((delivery.next_attempt_at - timezone.now()).total_seconds(), 0)
-        raise self.retry(countdown=countdown)
-
-
-@shared_task(name="compliance.tasks.webhook_sweep_task", acks_late=True, ignore_result=True)
-def webhook_sweep_task() -> int:
-    """Re-send deliveries whose task was lost (the rows are the source of truth). Run by beat."""
-    from compliance.webhooks import webhook_sweep
-
-    return len(webhook_sweep())

@@ -20,14 +20,19 @@ from django.utils import timezone
 
 from agencies.models import Deployment
 from agencies.services import require_agency_access
-from compliance.audit import audit_record, snapshot
+from agencies.webhooks import webhook_event_emit
 from compliance.engine import REFUSED, FileOutcome, Progress, compare, hash_all, license_check
 from compliance.hashing import FolderRefused, confine, scan
 from compliance.hub import HubClient, HubError, HubModel
 from compliance.manifest import ManifestError, manifest_sync, stored_model
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
-from compliance.reliability import job_send_on_commit
-from compliance.webhooks import webhook_event_emit
+from compliance.tasks import (
+    alerts_verification_finished_task,
+    verification_hash_group_task,
+    verification_run_task,
+)
+from core.audit import audit_record, snapshot
+from core.jobs import job_send_on_commit
 
 logger = logging.getLogger(__name__)
 Status = VerificationRun.Status
@@ -59,7 +64,7 @@ def verification_start(
             agency_id=deployment.agency_id,
             after=snapshot(run),
         )
-        job_send_on_commit("compliance.tasks.verification_run_task", run.pk)
+        job_send_on_commit(verification_run_task, run.pk)
     return run
 
 
@@ -225,7 +230,7 @@ def _fan_out(run: VerificationRun, outcomes: list[FileOutcome], to_hash) -> None
         )
         indexes = list(range(len(groups)))
         for index in indexes:
-            job_send_on_commit("compliance.tasks.verification_hash_group_task", run.pk, index)
+            job_send_on_commit(verification_hash_group_task, run.pk, index)
     if not groups:
         verification_finalize(run_id=run.pk)
 
@@ -306,7 +311,7 @@ def _finish_with_error(run: VerificationRun, message: str) -> VerificationRun:
 def _audit_finished(run: VerificationRun) -> None:
     """Inside the transaction that ends the run: the audit event and, for a failure, the alert task and webhook."""
     if run.status in (Status.FAILED, Status.ERROR):
-        job_send_on_commit("compliance.tasks.alerts_verification_finished_task", run.pk)
+        job_send_on_commit(alerts_verification_finished_task, run.pk)
         _emit_verification_failed(run)
     audit_record(
         actor=None,

@@ -37,6 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
 
+# ---- Django: applications, requests, templates ----
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
+    "core",
     "catalog",
     "agencies",
     "compliance",
@@ -64,7 +67,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "compliance.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,11 +86,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header shows the signed-in user's unread notifications.
+                "compliance.context_processors.unread_notifications",
             ],
         },
     },
 ]
 
+# ---- Database and users ----
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'registry.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"
@@ -114,6 +122,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Sign-in lockout (compliance.signin): this many failures for one username from one address within the window
+# lock that pair for SIGNIN_LOCKOUT_SECONDS, and the lockout is recorded in the audit trail.
+AUTHENTICATION_BACKENDS = ["agencies.signin.LockoutModelBackend"]
+SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 5, minimum=1)
+SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
+SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+
+# Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
+# The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).
+
+# ---- Sessions, cookies and security headers ----
 # Sessions: officers are signed out after a period of inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -133,12 +152,164 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Security headers. HSTS, nosniff, Referrer-Policy (same-origin, above) and COOP come from SecurityMiddleware.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()"
+# Content security policy (django-csp 4): only our own origin for scripts, styles, images and fonts, and no
+# inline scripts or styles at all (no 'unsafe-inline', no nonces): pages load their JS and CSS from static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+
+# Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
+# places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
+# (None) a client rotating X-Forwarded-For would dodge every throttle (rest_framework/throttling.py, get_ident).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
+# ---- Static files and the portal ----
+# The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,
+# installed by scripts/setup.sh) and are served by the application itself, never a CDN.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+USWDS_DIST = NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"
+STATICFILES_DIRS += [(f"uswds/{part}", USWDS_DIST / part) for part in ("css", "fonts", "img", "js")]
+STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
+
+# ---- Uploads ----
+# Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# The one limit of evidence uploads (compliance.validators.EvidenceFileValidator, used by evidence_document_add).
+EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+EVIDENCE_UPLOAD_EXTENSIONS = env_list(
+    "EVIDENCE_UPLOAD_EXTENSIONS", [".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".txt", ".csv", ".md", ".json"]
+)
+
+# ---- REST API: token or session authentication, role permissions, pagination, filters, one error format,
+# per-token throttling, CSV export (docs/api.md) ----
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "agencies.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api.permissions.RolePermission",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.AnonymousThrottle",
+        "core.api.throttling.TokenRateThrottle",
+        "core.api.throttling.ExpensiveActionThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANONYMOUS", "60/minute"),
+        "user": env_str("API_RATE_TOKEN", "1200/minute"),
+        "expensive": env_str("API_RATE_EXPENSIVE", "30/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OneGov AI Registry API",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": 'The OneGov AI Registry for procurement systems. Errors: {"error": {"code", "message", '
+    '"details"}}. Authenticate with `Authorization: Token <key>`.',
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set, so that clients get stable enum names (and the checks stay quiet).
+    "ENUM_NAME_OVERRIDES": {
+        "OfferingStatusEnum": "catalog.models.Offering.Status",
+        "OnboardingStateEnum": "agencies.models.Onboarding.State",
+        "VerificationRunStatusEnum": "compliance.models.verification.VerificationRun.Status",
+        "VerificationFileStatusEnum": "compliance.models.verification.VerificationFileResult.Status",
+        "WebhookDeliveryStatusEnum": "agencies.models.WebhookDelivery.Status",
+        "ReportStatusEnum": "compliance.models.reports.Report.Status",
+        "PracticeAnswerEnum": "compliance.models.inventory.UseCase.Practice",
+        "EvidenceStatusEnum": "compliance.models.requirements.EvidenceStatus",
+        "UseCaseYesNoEnum": "compliance.models.inventory.UseCase.YesNo",
+    },
+}
+
+# ---- Hugging Face Hub and verification ----
 # Hugging Face Hub and the folders that agency-hosted deployments may live under.
 HF_ENDPOINT = env_url("HF_ENDPOINT", "https://huggingface.co", schemes=("http", "https"))
 HF_TOKEN = env_str("HF_TOKEN") or None
 HF_TIMEOUT_SECONDS = env_int("HF_TIMEOUT_SECONDS", 20, minimum=1)
 MODEL_ROOTS = env_paths("MODEL_ROOTS", [VAR_DIR / "models"])
 
+# Checksum and license verification (issue 3): Hub retries, hashing and the automatic checks.
+HF_RETRIES = env_int("HF_RETRIES", 3, minimum=0)
+HF_RETRY_BACKOFF_MS = env_int("HF_RETRY_BACKOFF_MS", 1000, minimum=0)
+HF_RETRY_MAX_WAIT_SECONDS = env_int("HF_RETRY_MAX_WAIT_SECONDS", 60, minimum=0)
+VERIFY_WORKERS = env_int("VERIFY_WORKERS", 4, minimum=1)
+VERIFY_MAX_FILES = env_int("VERIFY_MAX_FILES", 20000, minimum=1)
+VERIFY_MAX_DEPTH = env_int("VERIFY_MAX_DEPTH", 16, minimum=1)
+VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minimum=0)
+VERIFY_GROUP_BYTES = env_int("VERIFY_GROUP_BYTES", 8 * 1024**3, minimum=1)
+VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
+VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
+# Disk bandwidth one verification may use, all its threads together (0: unlimited).
+VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
+# Intervals of the automatic checks (days).
+MANIFEST_RESYNC_DAYS = env_int("MANIFEST_RESYNC_DAYS", 1, minimum=1)
+DEPLOYMENT_REVERIFY_DAYS = env_int("DEPLOYMENT_REVERIFY_DAYS", 7, minimum=1)
+
+# ---- Audit trail ----
+# Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
+# signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY") or f"audit-checkpoint:{SECRET_KEY}"
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+
+# ---- Alerts, e-mail, reports and webhooks ----
+# Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
+# long agencies have to offboard an offering that GSA suspended or removed (six months: the phase-out the
+# President ordered for Anthropic on 27 Feb 2026). The daily scan runs at ALERT_SCAN_HOUR (UTC).
+ALERT_EXPIRY_DAYS = env_int_list("ALERT_EXPIRY_DAYS", [90, 30, 7], minimum=1)
+OFFBOARDING_PERIOD_DAYS = env_int("OFFBOARDING_PERIOD_DAYS", 180, minimum=1)
+ALERT_SCAN_HOUR = env_int("ALERT_SCAN_HOUR", 6, minimum=0)
+if ALERT_SCAN_HOUR > 23:
+    raise ImproperlyConfigured(f"ALERT_SCAN_HOUR must be an hour from 0 to 23, not {ALERT_SCAN_HOUR}.")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@onegov.example")
+
+# Compliance evidence and reports (issue 6).
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 15 * 60, minimum=10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+
+# ---- Celery and jobs ----
 # Celery. The default broker is a folder on disk: a worker process picks jobs up
 # without any broker server, and web requests never do long work themselves.
 CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", "filesystem://")
@@ -171,107 +342,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Django's LOGGING stays in charge in workers too (Celery would otherwise replace the root handlers).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
-
-# Intervals of the automatic checks (days).
-MANIFEST_RESYNC_DAYS = env_int("MANIFEST_RESYNC_DAYS", 1, minimum=1)
-DEPLOYMENT_REVERIFY_DAYS = env_int("DEPLOYMENT_REVERIFY_DAYS", 7, minimum=1)
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "OneGov AI Registry API",
-    "VERSION": "1.0.0",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@onegov.example")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
-
-# Checksum and license verification (issue 3): Hub retries, hashing and the automatic checks.
-HF_RETRIES = env_int("HF_RETRIES", 3, minimum=0)
-HF_RETRY_BACKOFF_MS = env_int("HF_RETRY_BACKOFF_MS", 1000, minimum=0)
-HF_RETRY_MAX_WAIT_SECONDS = env_int("HF_RETRY_MAX_WAIT_SECONDS", 60, minimum=0)
-VERIFY_WORKERS = env_int("VERIFY_WORKERS", 4, minimum=1)
-VERIFY_MAX_FILES = env_int("VERIFY_MAX_FILES", 20000, minimum=1)
-VERIFY_MAX_DEPTH = env_int("VERIFY_MAX_DEPTH", 16, minimum=1)
-VERIFY_FANOUT_MIN_BYTES = env_int("VERIFY_FANOUT_MIN_BYTES", 16 * 1024**3, minimum=0)
-VERIFY_GROUP_BYTES = env_int("VERIFY_GROUP_BYTES", 8 * 1024**3, minimum=1)
-VERIFY_STALE_SECONDS = env_int("VERIFY_STALE_SECONDS", 15 * 60, minimum=1)
-VERIFY_MAX_ATTEMPTS = env_int("VERIFY_MAX_ATTEMPTS", 3, minimum=1)
-# Disk bandwidth one verification may use, all its threads together (0: unlimited).
-VERIFY_READ_BYTES_PER_SECOND = env_int("VERIFY_READ_BYTES_PER_SECOND", 0, minimum=0)
-CELERY_BEAT_SCHEDULE["compliance-manifest-resync"] = {
-    "task": "compliance.tasks.manifest_resync_all_task",
-    "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,
-}
-CELERY_BEAT_SCHEDULE["compliance-deployment-reverify"] = {
-    "task": "compliance.tasks.deployment_reverify_all_task",
-    "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
-}
-
-
-# Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
-# long agencies have to offboard an offering that GSA suspended or removed (six months: the phase-out the
-# President ordered for Anthropic on 27 Feb 2026). The daily scan runs at ALERT_SCAN_HOUR (UTC).
-ALERT_EXPIRY_DAYS = env_int_list("ALERT_EXPIRY_DAYS", [90, 30, 7], minimum=1)
-OFFBOARDING_PERIOD_DAYS = env_int("OFFBOARDING_PERIOD_DAYS", 180, minimum=1)
-ALERT_SCAN_HOUR = env_int("ALERT_SCAN_HOUR", 6, minimum=0)
-if ALERT_SCAN_HOUR > 23:
-    raise ImproperlyConfigured(f"ALERT_SCAN_HOUR must be an hour from 0 to 23, not {ALERT_SCAN_HOUR}.")
-CELERY_BEAT_SCHEDULE["alerts-daily-scan"] = {
-    "task": "compliance.tasks.alerts_scan_task",
-    "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
-}
-
-
-# The portal (issue 5): the U.S. Web Design System and htmx come from npm (package.json,
-# installed by scripts/setup.sh) and are served by the application itself, never a CDN.
-NODE_MODULES_DIR = BASE_DIR / "node_modules"
-USWDS_DIST = NODE_MODULES_DIR / "@uswds" / "uswds" / "dist"
-STATICFILES_DIRS += [(f"uswds/{part}", USWDS_DIST / part) for part in ("css", "fonts", "img", "js")]
-STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
-
-
-# Audit trail, reliability and security hardening (issue 7). See README "Audit trail, reliability and security".
-INSTALLED_APPS += ["csp"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "config.security.SecurityHeadersMiddleware"]
-
-# Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
-# signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
-AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY") or f"audit-checkpoint:{SECRET_KEY}"
-AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
 
 # Jobs: the sweeper re-sends rows queued longer than this, and gives up on a job after this many attempts.
 JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 300, minimum=10)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "sweep-stale-jobs": {"task": "compliance.tasks.sweep_stale_jobs", "schedule": 60.0},
-        "audit-checkpoint": {
-            "task": "compliance.tasks.audit_checkpoint_task",
-            "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
-        },
-        "audit-verify": {"task": "compliance.tasks.audit_verify_task", "schedule": 24 * 3600.0},
-    }
-)
-# Celery against faults (shared/reference/hazards.md HZ-CEL-02/03/05/07/08): late acks with reject on worker
-# loss (set above), a visibility timeout longer than the longest task, JSON only, and a bounded publish retry
+# Celery against faults (Celery's configuration and task guides): late acks with reject on worker loss (set
+# above; with acks_late alone a killed child's task is acknowledged and lost), a visibility timeout longer than
+# the longest task (Redis redelivers a message still running otherwise), JSON only, and a bounded publish retry
 # so that a request with the broker down answers within about a second, leaving its job row to the sweeper.
 CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_PUBLISH_RETRY = True
@@ -285,130 +362,33 @@ if not CELERY_BROKER_URL.startswith(("filesystem://", "memory://")):
     CELERY_BROKER_TRANSPORT_OPTIONS.update(visibility_timeout=_visibility, socket_connect_timeout=2)
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
 
-# Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
-# places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
-# (None) a client rotating X-Forwarded-For would dodge every throttle (hazards.md DRF-07).
-NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
-REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
-
-# Sign-in lockout (compliance.signin): this many failures for one username from one address within the window
-# lock that pair for SIGNIN_LOCKOUT_SECONDS, and the lockout is recorded in the audit trail.
-AUTHENTICATION_BACKENDS = ["compliance.signin.LockoutModelBackend"]
-SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 5, minimum=1)
-SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
-SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
-
-# Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
-# The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).
-
-# Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
-FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-# The one limit of evidence uploads (compliance.validators.EvidenceFileValidator, used by evidence_document_add).
-EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-EVIDENCE_UPLOAD_EXTENSIONS = env_list(
-    "EVIDENCE_UPLOAD_EXTENSIONS", [".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".txt", ".csv", ".md", ".json"]
-)
-
-# Security headers. HSTS, nosniff, Referrer-Policy (same-origin, above) and COOP come from SecurityMiddleware.
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()"
-# Content security policy (django-csp 4): only our own origin for scripts, styles, images and fonts, and no
-# inline scripts or styles at all (no 'unsafe-inline', no nonces): pages load their JS and CSS from static/.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
+# Celery beat: every periodic job in one place. Keys are stable (the database scheduler keeps them).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-jobs": {"task": "core.tasks.sweep_stale_jobs", "schedule": 60.0},
+    "audit-checkpoint": {"task": "core.tasks.audit_checkpoint_task", "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0},
+    "audit-verify": {"task": "core.tasks.audit_verify_task", "schedule": 24 * 3600.0},
+    "webhook-sweep": {"task": "agencies.tasks.webhook_sweep_task", "schedule": 300.0},
+    "compliance-manifest-resync": {
+        "task": "compliance.tasks.manifest_resync_all_task",
+        "schedule": MANIFEST_RESYNC_DAYS * 24 * 3600,
+    },
+    "compliance-deployment-reverify": {
+        "task": "compliance.tasks.deployment_reverify_all_task",
+        "schedule": DEPLOYMENT_REVERIFY_DAYS * 24 * 3600,
+    },
+    "alerts-daily-scan": {
+        "task": "compliance.tasks.alerts_scan_task",
+        "schedule": crontab(hour=ALERT_SCAN_HOUR, minute=0),
+    },
 }
 
-
-# Compliance evidence and reports (issue 6).
-REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 15 * 60, minimum=10)
-# WeasyPrint logs every rendering step at INFO; keep its warnings only.
-LOGGING["loggers"] = {
-    **LOGGING.get("loggers", {}),
-    "weasyprint": {"level": "WARNING"},
-    "fontTools": {"level": "WARNING"},
+# ---- Logging ----
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO; keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
-
-
-# REST API (issue 4): token or session authentication, role permissions, pagination, filters,
-# one error format, per-token throttling, CSV export. See the README section "REST API".
-NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
-REST_FRAMEWORK.update(
-    {
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "agencies.api.authentication.ApiTokenAuthentication",
-            "rest_framework.authentication.SessionAuthentication",
-        ],
-        "DEFAULT_PERMISSION_CLASSES": [
-            "rest_framework.permissions.IsAuthenticated",
-            "config.api.permissions.RolePermission",
-        ],
-        "DEFAULT_FILTER_BACKENDS": [
-            "django_filters.rest_framework.DjangoFilterBackend",
-            "rest_framework.filters.SearchFilter",
-            "rest_framework.filters.OrderingFilter",
-        ],
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-        "DEFAULT_PAGINATION_CLASS": "config.api.pagination.ApiPagination",
-        "EXCEPTION_HANDLER": "config.api.exceptions.api_exception_handler",
-        "DEFAULT_THROTTLE_CLASSES": [
-            "config.api.throttling.AnonymousThrottle",
-            "config.api.throttling.TokenRateThrottle",
-            "config.api.throttling.ExpensiveActionThrottle",
-        ],
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": env_str("API_RATE_ANONYMOUS", "60/minute"),
-            "user": env_str("API_RATE_TOKEN", "1200/minute"),
-            "expensive": env_str("API_RATE_EXPENSIVE", "30/minute"),
-        },
-        "NUM_PROXIES": NUM_PROXIES,
-        "TEST_REQUEST_DEFAULT_FORMAT": "json",
-        "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
-    }
-)
-SPECTACULAR_SETTINGS.update(
-    {
-        "DESCRIPTION": 'The OneGov AI Registry for procurement systems. Errors: {"error": {"code", "message", '
-        '"details"}}. Authenticate with `Authorization: Token <key>`.',
-        "SCHEMA_PATH_PREFIX": "/api/v1",
-        "COMPONENT_SPLIT_REQUEST": True,
-        "SERVE_INCLUDE_SCHEMA": False,
-        # One name per choice set, so that clients get stable enum names (and the checks stay quiet).
-        "ENUM_NAME_OVERRIDES": {
-            "OfferingStatusEnum": "catalog.models.Offering.Status",
-            "OnboardingStateEnum": "agencies.models.Onboarding.State",
-            "VerificationRunStatusEnum": "compliance.models.verification.VerificationRun.Status",
-            "VerificationFileStatusEnum": "compliance.models.verification.VerificationFileResult.Status",
-            "WebhookDeliveryStatusEnum": "compliance.models.webhooks.WebhookDelivery.Status",
-            "ReportStatusEnum": "compliance.models.reports.Report.Status",
-            "PracticeAnswerEnum": "compliance.models.inventory.UseCase.Practice",
-            "EvidenceStatusEnum": "compliance.models.requirements.EvidenceStatus",
-            "UseCaseYesNoEnum": "compliance.models.inventory.UseCase.YesNo",
-        },
-    }
-)
-WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
-WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
-WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
-WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
-CELERY_BEAT_SCHEDULE["webhook-sweep"] = {"task": "compliance.tasks.webhook_sweep_task", "schedule": 300.0}
-
-
-# Portal: compliance pages and notifications (issue 5, second part). The header shows the unread count.
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.portal.unread_notifications"]

@@ -20,5 +20,5 @@ urlpatterns += [
     path("api/v1/", include("config.api.urls")),
     path("accounts/tokens/", include("agencies.token_urls")),
 ]
-handler404 = "config.api.exceptions.not_found"
-handler500 = "config.api.exceptions.server_error"
+handler404 = "core.api.exceptions.not_found"
+handler500 = "core.api.exceptions.server_error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import factory
 
@@ -123,6 +124,42 @@ def agency_officer(agency: Agency, **kwargs) -> User:
 
 def auditor(**kwargs) -> User:
     return UserFactory(role=Role.AUDITOR, **kwargs)
+
+
+@dataclass
+class Personas:
+    """The people every permission test asks as: GSA, an auditor, and an officer of each of two agencies."""
+
+    gsa: User
+    auditor: User
+    agency_a: Agency
+    officer_a: User
+    agency_b: Agency
+    officer_b: User
+
+    def persona(self, name: str) -> User | None:
+        """The user behind a persona name (`anonymous` is None)."""
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def personas(
+    *,
+    a: tuple[str, str, str] = ("Department of Alpha", "ALPHA", "alice"),
+    b: tuple[str, str, str] = ("Department of Beta", "BETA", "bob"),
+    gsa: str = "grace",
+    auditor_name: str = "audrey",
+) -> Personas:
+    """Build the personas; `a` and `b` are (agency name, abbreviation, officer username)."""
+    agency_a = AgencyFactory(name=a[0], abbreviation=a[1])
+    agency_b = AgencyFactory(name=b[0], abbreviation=b[1])
+    return Personas(
+        gsa=gsa_officer(username=gsa),
+        auditor=auditor(username=auditor_name),
+        agency_a=agency_a,
+        officer_a=agency_officer(agency_a, username=a[2]),
+        agency_b=agency_b,
+        officer_b=agency_officer(agency_b, username=b[2]),
+    )
 
 
 class OnboardingFactory(factory.django.DjangoModelFactory):

@@ -94,7 +94,7 @@ def test_celery_is_configured_against_lost_work_and_pickle():
     assert policy["max_retries"] * policy["interval_max"] <= 1.0
     assert values["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] > values["CELERY_TASK_TIME_LIMIT"]
     tasks = {entry["task"] for entry in values["CELERY_BEAT_SCHEDULE"].values()}
-    assert {"compliance.tasks.sweep_stale_jobs", "compliance.tasks.audit_checkpoint_task"} <= tasks
+    assert {"core.tasks.sweep_stale_jobs", "core.tasks.audit_checkpoint_task"} <= tasks
 
 
 @pytest.mark.django_db

@@ -3,9 +3,8 @@
 from rest_framework import serializers
 
 from agencies.models import Agency, ChiefAIOfficer, Deployment, Onboarding, OnboardingTransition
-from catalog.api.serializers import OfferingSerializer, OfferingStatusChangeSerializer
 from catalog.models import ModelVersion, Offering
-from config.api.fields import BlankableURLField
+from core.api.fields import BlankableURLField
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -162,32 +161,6 @@ class DeploymentCreateSerializer(DeploymentSerializer):
     """On creation a GSA officer names the agency; an agency officer's deployment is always their agency's."""
 
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
-
-
-class FlaggedOnboardingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.CharField()
-    agency = serializers.IntegerField(source="agency_id")
-    agency_abbreviation = serializers.CharField(source="agency.abbreviation")
-
-
-class FlaggedAgencySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    abbreviation = serializers.CharField()
-    name = serializers.CharField()
-
-
-class OfferingStatusInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-    effective_on = serializers.DateField(required=False, allow_null=True)
-    source_url = BlankableURLField(required=False, allow_blank=True, max_length=500)
-
-
-class OfferingStatusResultSerializer(serializers.Serializer):
-    offering = OfferingSerializer()
-    change = OfferingStatusChangeSerializer()
-    flagged_onboardings = FlaggedOnboardingSerializer(many=True)
-    flagged_agencies = FlaggedAgencySerializer(many=True)
 
 
 # Issue 12: the Chief AI Officer's history.

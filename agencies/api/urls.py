@@ -3,7 +3,6 @@
 from agencies.api import views
 
 ROUTES = [
-    ("offerings", views.OfferingViewSet, "offering"),
     ("agencies", views.AgencyViewSet, "agency"),
     ("onboardings", views.OnboardingViewSet, "onboarding"),
     ("onboarding-transitions", views.OnboardingTransitionViewSet, "onboardingtransition"),

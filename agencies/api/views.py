@@ -20,8 +20,6 @@ from agencies.api.serializers import (
     ChiefAIOfficerSerializer,
     DeploymentCreateSerializer,
     DeploymentSerializer,
-    OfferingStatusInputSerializer,
-    OfferingStatusResultSerializer,
     OnboardingFactsSerializer,
     OnboardingRequestSerializer,
     OnboardingSerializer,
@@ -40,15 +38,12 @@ from agencies.selectors import agency_list, deployment_list, onboarding_list, sc
 from agencies.services import (
     TRANSITIONS,
     deployment_save,
-    offering_change_status,
     onboarding_contract_facts_update,
     onboarding_request,
     onboarding_transition,
 )
-from catalog.api.views import OfferingViewSet as CatalogOfferingViewSet
-from catalog.models import Offering
-from config.api.permissions import AGENCY_OR_GSA
-from config.api.views import ApiReadViewSet, ApiWriteViewSet
+from core.api.permissions import AGENCY_OR_GSA
+from core.api.views import ApiReadViewSet, ApiWriteViewSet
 
 OTHER_AGENCY_WRITE = "Agency officers act for their own agency only."
 AGENCY_REQUIRED = "Name the agency."
@@ -193,40 +188,3 @@ class DeploymentViewSet(ApiWriteViewSet):
 
     def save_record(self, instance):
         return deployment_save(actor=self.request.user, deployment=instance)
-
-
-class OfferingViewSet(CatalogOfferingViewSet):
-    """The catalog's offerings with their status actions, which flag agencies' onboardings for offboarding."""
-
-    def _change_status(self, request, to_status: str) -> Response:
-        offering = self.get_object()
-        data = OfferingStatusInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = {key: value for key, value in data.validated_data.items() if value is not None}
-        result = offering_change_status(actor=request.user, offering=offering, to_status=to_status, **fields)
-        agencies = {o.agency_id: o.agency for o in result.flagged}
-        body = {
-            "offering": Offering.objects.select_related("vendor").get(pk=offering.pk),
-            "change": result.change,
-            "flagged_onboardings": result.flagged,
-            "flagged_agencies": sorted(agencies.values(), key=lambda agency: agency.abbreviation),
-        }
-        return Response(OfferingStatusResultSerializer(body).data)
-
-    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve (or reinstate) an offering, with a reason."""
-        return self._change_status(request, Offering.Status.APPROVED)
-
-    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
-    @action(detail=True, methods=["post"])
-    def suspend(self, request, pk=None):
-        """Suspend an offering; its approved and active onboardings are flagged for offboarding."""
-        return self._change_status(request, Offering.Status.SUSPENDED)
-
-    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        """Remove an offering for good; its approved and active onboardings are flagged for offboarding."""
-        return self._change_status(request, Offering.Status.REMOVED)

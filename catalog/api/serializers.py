@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
-from config.api.fields import BlankableURLField
+from core.api.fields import BlankableURLField
 
 
 class VendorSerializer(serializers.ModelSerializer):
@@ -102,14 +102,36 @@ class ModelVersionSerializer(serializers.ModelSerializer):
         read_only_fields = ["pinned_sha", "last_synced_at", "created_at", "updated_at"]
 
 
-class ManifestSyncAcceptedSerializer(serializers.Serializer):
-    model_version = serializers.IntegerField()
-    status = serializers.CharField()
-    poll = serializers.CharField()
-
-
 class ArtifactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Artifact
         fields = ["id", "model_version", "path", "size", "is_lfs", "sha256", "git_sha1"]
         read_only_fields = fields
+
+
+class FlaggedOnboardingSerializer(serializers.Serializer):
+    """An onboarding flagged for offboarding by a status change (the agencies app flags them)."""
+
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    agency = serializers.IntegerField(source="agency_id")
+    agency_abbreviation = serializers.CharField(source="agency.abbreviation")
+
+
+class FlaggedAgencySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    abbreviation = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OfferingStatusInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    source_url = BlankableURLField(required=False, allow_blank=True, max_length=500)
+
+
+class OfferingStatusResultSerializer(serializers.Serializer):
+    offering = OfferingSerializer()
+    change = OfferingStatusChangeSerializer()
+    flagged_onboardings = FlaggedOnboardingSerializer(many=True)
+    flagged_agencies = FlaggedAgencySerializer(many=True)

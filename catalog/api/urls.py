@@ -1,12 +1,10 @@
-"""The catalog's routes on the API router: (prefix, viewset, basename).
-
-`offerings` is registered by agencies.api.urls, whose OfferingViewSet adds the status actions.
-"""
+"""The catalog's routes on the API router: (prefix, viewset, basename)."""
 
 from catalog.api import views
 
 ROUTES = [
     ("vendors", views.VendorViewSet, "vendor"),
+    ("offerings", views.OfferingViewSet, "offering"),
     ("offering-status-changes", views.OfferingStatusChangeViewSet, "offeringstatuschange"),
     ("agreements", views.AgreementViewSet, "agreement"),
     ("model-versions", views.ModelVersionViewSet, "modelversion"),

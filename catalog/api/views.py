@@ -2,25 +2,25 @@
 
 Anonymous visitors read the public catalog: approved offerings, their agreements and model
 versions. Signed-in users read the whole catalog; GSA officers change it, through
-`catalog_record_save`. The status actions of offerings (approve, suspend, remove) flag
-agencies' onboardings, so they live with the agencies API (agencies.api.views.OfferingViewSet).
+`catalog_record_save`. The status actions of offerings (approve, suspend, remove) call
+`offering_change_status`; the apps above the catalog react to it (agencies flags onboardings).
+The manifest sync of a model version is compliance's action, registered beside these routes.
 """
 
 from __future__ import annotations
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog.api.serializers import (
     AgreementSerializer,
     ArtifactSerializer,
-    ManifestSyncAcceptedSerializer,
     ModelVersionSerializer,
     OfferingSerializer,
     OfferingStatusChangeSerializer,
+    OfferingStatusInputSerializer,
+    OfferingStatusResultSerializer,
     VendorSerializer,
 )
 from catalog.filtersets import (
@@ -31,11 +31,11 @@ from catalog.filtersets import (
     OfferingStatusChangeFilterSet,
     VendorFilterSet,
 )
-from catalog.models import Agreement, Artifact, ModelVersion, Offering, OfferingStatusChange, Vendor
-from catalog.services import catalog_record_save
-from compliance.manifest import manifest_sync_request
-from config.api.permissions import PUBLIC_CATALOG_PERMISSIONS
-from config.api.views import ApiReadViewSet, ApiWriteViewSet
+from catalog.models import Artifact, Offering, OfferingStatusChange, Vendor
+from catalog.selectors import agreement_list, model_version_list, offering_list
+from catalog.services import catalog_record_save, offering_change_status
+from core.api.permissions import PUBLIC_CATALOG_PERMISSIONS
+from core.api.views import ApiReadViewSet, ApiWriteViewSet
 
 
 class CatalogWriteViewSet(ApiWriteViewSet):
@@ -59,10 +59,40 @@ class OfferingViewSet(CatalogWriteViewSet):
     ordering_fields = ["name", "status", "status_changed_at", "created_at", "updated_at"]
 
     def get_queryset(self):
-        queryset = Offering.objects.select_related("vendor")
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(status=Offering.Status.APPROVED)
-        return queryset
+        return offering_list(user=self.request.user)
+
+    def _change_status(self, request, to_status: str) -> Response:
+        offering = self.get_object()
+        data = OfferingStatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = {key: value for key, value in data.validated_data.items() if value is not None}
+        result = offering_change_status(actor=request.user, offering=offering, to_status=to_status, **fields)
+        agencies = {o.agency_id: o.agency for o in result.flagged}
+        body = {
+            "offering": Offering.objects.select_related("vendor").get(pk=offering.pk),
+            "change": result.change,
+            "flagged_onboardings": result.flagged,
+            "flagged_agencies": sorted(agencies.values(), key=lambda agency: agency.abbreviation),
+        }
+        return Response(OfferingStatusResultSerializer(body).data)
+
+    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve (or reinstate) an offering, with a reason."""
+        return self._change_status(request, Offering.Status.APPROVED)
+
+    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        """Suspend an offering; its approved and active onboardings are flagged for offboarding."""
+        return self._change_status(request, Offering.Status.SUSPENDED)
+
+    @extend_schema(request=OfferingStatusInputSerializer, responses=OfferingStatusResultSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Remove an offering for good; its approved and active onboardings are flagged for offboarding."""
+        return self._change_status(request, Offering.Status.REMOVED)
 
 
 class OfferingStatusChangeViewSet(ApiReadViewSet):
@@ -81,10 +111,7 @@ class AgreementViewSet(CatalogWriteViewSet):
     ordering_fields = ["title", "announced_on", "effective_on", "expires_on", "price_per_agency"]
 
     def get_queryset(self):
-        queryset = Agreement.objects.all()
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
-        return queryset
+        return agreement_list(user=self.request.user)
 
 
 class ModelVersionViewSet(CatalogWriteViewSet):
@@ -93,26 +120,9 @@ class ModelVersionViewSet(CatalogWriteViewSet):
     permission_classes = PUBLIC_CATALOG_PERMISSIONS
     search_fields = ["name", "repo_id", "declared_license"]
     ordering_fields = ["name", "repo_id", "release_date", "last_synced_at", "created_at"]
-    throttle_scope = None  # the sync action sets "expensive"
 
     def get_queryset(self):
-        queryset = ModelVersion.objects.all()
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
-        return queryset
-
-    @extend_schema(request=None, responses={202: ManifestSyncAcceptedSerializer})
-    @action(detail=True, methods=["post"], throttle_scope="expensive")
-    def sync(self, request, pk=None):
-        """Queue a manifest sync of this model version with the Hugging Face Hub (answers 202).
-
-        Poll the model version: `last_synced_at` and `pinned_sha` change when the sync is done.
-        """
-        model_version = self.get_object()
-        manifest_sync_request(model_version=model_version, actor=request.user)
-        poll = reverse("api:modelversion-detail", kwargs={"pk": model_version.pk})
-        body = ManifestSyncAcceptedSerializer({"model_version": model_version.pk, "status": "queued", "poll": poll})
-        return Response(body.data, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})
+        return model_version_list(user=self.request.user)
 
 
 class ArtifactViewSet(ApiReadViewSet):

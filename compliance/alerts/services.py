@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import Role, User
-from agencies.services import ServiceError
+from agencies.webhooks import webhook_event_emit
 from catalog.models import OfferingStatusChange
 from compliance.alerts.sources import (
     ALERT_SOURCES,
@@ -23,9 +23,9 @@ from compliance.alerts.sources import (
     offering_withdrawn_candidates,
     verification_failed_candidate,
 )
-from compliance.audit import audit_record, snapshot
 from compliance.models import Alert, AlertKind, AlertPreference, ManifestDrift, Notification, VerificationRun
-from compliance.webhooks import webhook_event_emit
+from core.audit import audit_record, snapshot
+from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 

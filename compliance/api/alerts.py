@@ -24,9 +24,9 @@ from compliance.alerts import (
 )
 from compliance.filtersets import NotificationFilterSet
 from compliance.models import AlertKind, AlertPreference, Notification
-from config.api.csv_export import CsvRenderer, csv_response
-from config.api.permissions import READ_ONLY_TOKEN
-from config.api.views import ApiReadViewSet, ApiViewMixin
+from core.api.csv_export import CsvRenderer, csv_response
+from core.api.permissions import READ_ONLY_TOKEN
+from core.api.views import ApiReadViewSet, ApiViewMixin
 
 
 class OwnSettingsPermission(BasePermission):

@@ -25,8 +25,7 @@ from rest_framework.response import Response
 
 from agencies.api.views import _agency_for_write
 from agencies.selectors import agency_list
-from agencies.services import ServiceError
-from catalog.models import ModelVersion, Offering
+from catalog.selectors import model_version_list
 from compliance import services
 from compliance.aibom import aibom_document
 from compliance.api.record_serializers import (
@@ -45,11 +44,14 @@ from compliance.api.record_serializers import (
     UseCaseImportSerializer,
     UseCaseSerializer,
 )
+from compliance.api.serializers import ManifestSyncAcceptedSerializer
 from compliance.filtersets import EvidenceFilterSet, ReportFilterSet, RequirementFilterSet, UseCaseFilterSet
+from compliance.manifest import manifest_sync_request
 from compliance.models import Report
-from config.api.exceptions import error_body
-from config.api.permissions import AGENCY_OR_GSA, GSA_ONLY, PUBLIC_CATALOG_PERMISSIONS
-from config.api.views import ApiBaseMixin, ApiReadViewSet
+from core.api.exceptions import error_body
+from core.api.permissions import AGENCY_OR_GSA, GSA_ONLY, PUBLIC_CATALOG_PERMISSIONS
+from core.api.views import ApiBaseMixin, ApiReadViewSet
+from core.errors import ServiceError
 
 NOT_ISSUED = "The report has not been issued (yet): poll it until its status is `issued`."
 MAX_ATTESTATION_BYTES = 50 * 1024 * 1024
@@ -314,13 +316,35 @@ class ModelVersionAibomViewSet(ApiBaseMixin, viewsets.GenericViewSet):
     permission_classes = PUBLIC_CATALOG_PERMISSIONS
 
     def get_queryset(self):
-        queryset = ModelVersion.objects.all()
-        if not self.request.user.is_authenticated:
-            queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
-        return queryset
+        return model_version_list(user=self.request.user)
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A CycloneDX 1.6 document.")})
     @action(detail=True, methods=["get"])
     def aibom(self, request, pk=None):
         """The model version as a machine-learning-model component, with its files, hashes and license."""
         return Response(aibom_document(model_version=self.get_object()))
+
+
+class ModelVersionManifestViewSet(ApiBaseMixin, viewsets.GenericViewSet):
+    """`/model-versions/{id}/sync/`: compliance's manifest sync, beside the catalog's model version routes."""
+
+    pagination_class = None
+    permission_classes = PUBLIC_CATALOG_PERMISSIONS
+    serializer_class = ManifestSyncAcceptedSerializer
+    throttle_scope = None  # the sync action sets "expensive"
+
+    def get_queryset(self):
+        return model_version_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={202: ManifestSyncAcceptedSerializer})
+    @action(detail=True, methods=["post"], throttle_scope="expensive")
+    def sync(self, request, pk=None):
+        """Queue a manifest sync of this model version with the Hugging Face Hub (answers 202).
+
+        Poll the model version: `last_synced_at` and `pinned_sha` change when the sync is done.
+        """
+        model_version = self.get_object()
+        manifest_sync_request(model_version=model_version, actor=request.user)
+        poll = reverse("api:modelversion-detail", kwargs={"pk": model_version.pk})
+        body = ManifestSyncAcceptedSerializer({"model_version": model_version.pk, "status": "queued", "poll": poll})
+        return Response(body.data, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})

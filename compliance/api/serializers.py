@@ -3,15 +3,9 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from agencies.models import Agency, Deployment
-from compliance.models import (
-    AuditEvent,
-    ManifestDrift,
-    VerificationFileResult,
-    VerificationRun,
-    WebhookDelivery,
-    WebhookSubscription,
-)
+from agencies.models import Agency, Deployment, WebhookDelivery, WebhookSubscription
+from compliance.models import ManifestDrift, VerificationFileResult, VerificationRun
+from core.models import AuditEvent
 
 
 class VerificationRunSerializer(serializers.ModelSerializer):
@@ -147,3 +141,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class ManifestSyncAcceptedSerializer(serializers.Serializer):
+    model_version = serializers.IntegerField()
+    status = serializers.CharField()
+    poll = serializers.CharField()

@@ -1,7 +1,8 @@
 """The compliance app's routes on the API router: (prefix, viewset, basename).
 
 `agencies` and `model-versions` appear twice on purpose: the compliance viewsets there have only
-detail actions (`/agencies/{id}/assessment/`, `/agencies/{id}/aibom/`, `/model-versions/{id}/aibom/`),
+detail actions (`/agencies/{id}/assessment/`, `/agencies/{id}/aibom/`, `/model-versions/{id}/aibom/`,
+`/model-versions/{id}/sync/`),
 so they add those routes beside the agencies and catalog viewsets without importing compliance there.
 """
 
@@ -22,6 +23,7 @@ ROUTES = [
     ("reports", record_views.ReportViewSet, "report"),
     ("attestations", record_views.AttestationViewSet, "attestation"),
     ("model-versions", record_views.ModelVersionAibomViewSet, "modelversionaibom"),
+    ("model-versions", record_views.ModelVersionManifestViewSet, "modelversionmanifest"),
     ("notifications", alerts.NotificationViewSet, "notification"),
     ("alert-preferences", alerts.AlertPreferenceViewSet, "alertpreference"),
 ]

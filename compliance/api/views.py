@@ -14,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from agencies.models import WebhookDelivery, WebhookSubscription
 from agencies.selectors import scope_to_agency
 from compliance.api.serializers import (
     AuditEventSerializer,
@@ -25,7 +26,6 @@ from compliance.api.serializers import (
     WebhookDeliverySerializer,
     WebhookSubscriptionSerializer,
 )
-from compliance.audit import audited_save
 from compliance.filtersets import (
     AuditEventFilterSet,
     ManifestDriftFilterSet,
@@ -34,18 +34,13 @@ from compliance.filtersets import (
     WebhookDeliveryFilterSet,
     WebhookSubscriptionFilterSet,
 )
-from compliance.models import (
-    AuditEvent,
-    ManifestDrift,
-    VerificationFileResult,
-    VerificationRun,
-    WebhookDelivery,
-    WebhookSubscription,
-)
+from compliance.models import ManifestDrift, VerificationFileResult, VerificationRun
 from compliance.verification import verification_start
-from config.api.csv_export import CsvRenderer, csv_response
-from config.api.permissions import AGENCY_OR_GSA
-from config.api.views import ApiReadViewSet, ApiViewMixin, ApiWriteViewSet
+from core.api.csv_export import CsvRenderer, csv_response
+from core.api.permissions import AGENCY_OR_GSA
+from core.api.views import ApiReadViewSet, ApiViewMixin, ApiWriteViewSet
+from core.audit import audited_save
+from core.models import AuditEvent
 
 FEED_DEFAULT_LIMIT = 100
 FEED_MAX_LIMIT = 500

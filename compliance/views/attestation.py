@@ -10,7 +10,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from compliance.reports import AttestationCheck, attestation_verify
-from config.portal import UswdsFormMixin
+from core.portal import UswdsFormMixin
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 GIVE_ONE = "Upload the PDF or give its SHA-256."

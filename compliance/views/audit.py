@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.views.generic import TemplateView
 
 from compliance.filtersets import AuditEventFilterSet
-from compliance.models import AuditEvent
-from config.portal import SignedInMixin, paginate, portal_filterset
+from core.models import AuditEvent
+from core.portal import SignedInMixin, paginate, portal_filterset
 
 
 def audit_event_list(*, user):

@@ -9,11 +9,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
-from agencies.services import PermissionRefused
 from compliance.forms import UseCaseImportForm
 from compliance.inventory import FIELD_OF, OMB_COLUMNS
 from compliance.services import InventoryImportError, use_case_export, use_case_import, use_case_list
-from config.portal import OfficerRequiredMixin, SignedInMixin, paginate
+from core.errors import PermissionRefused
+from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
 
 IMPORTED = (
     "Imported the inventory: {created} added, {updated} updated, {unchanged} unchanged, "

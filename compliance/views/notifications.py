@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.services import ServiceError
 from compliance.alerts import (
     alert_preference_list,
     alert_preference_set,
@@ -17,7 +16,8 @@ from compliance.alerts import (
     notifications_mark_all_read,
 )
 from compliance.forms import AlertPreferencesForm
-from config.portal import SignedInMixin, paginate
+from core.errors import ServiceError
+from core.portal import SignedInMixin, paginate
 
 MARKED_ALL = "{count} notification(s) marked read."
 PREFERENCES_SAVED = "Your alert preferences were saved."

@@ -10,11 +10,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
-from agencies.services import PermissionRefused, ServiceError
 from compliance.forms import ReportRequestForm
 from compliance.models import Report
 from compliance.services import framework_choices, report_list, report_request
-from config.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
+from core.errors import PermissionRefused, ServiceError
+from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
 
 REQUESTED = "Report #{pk} was queued; it is issued in a minute or two."
 GOVERNMENT_WIDE = "government"

@@ -15,7 +15,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
-from agencies.services import PermissionRefused, ServiceError
 from compliance.assessment import requirement_subjects
 from compliance.forms import EvidenceForm
 from compliance.models import Evidence, EvidenceDocument, Requirement
@@ -27,7 +26,8 @@ from compliance.services import (
     evidence_record,
     evidence_review,
 )
-from config.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error
+from core.errors import PermissionRefused, ServiceError
+from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error
 
 EVIDENCE_SAVED = "The evidence for {code} was recorded."
 EVIDENCE_REVIEWED = "The evidence for {code} was marked reviewed."

@@ -9,7 +9,7 @@ from django.views import View
 from agencies.selectors import deployment_list
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
-from config.portal import OfficerRequiredMixin, SignedInMixin, paginate
+from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
 POLL_SECONDS = 2

@@ -6,16 +6,11 @@ import itertools
 import pytest
 
 from agencies.models import Onboarding
-from agencies.services import (
-    TRANSITIONS,
-    ServiceError,
-    TransitionRefused,
-    offering_change_status,
-    onboarding_request,
-    onboarding_transition,
-)
+from agencies.services import TRANSITIONS, onboarding_request, onboarding_transition
 from catalog.models import Offering
-from compliance.models import AuditEvent
+from catalog.services import offering_change_status
+from core.errors import ServiceError, TransitionRefused
+from core.models import AuditEvent
 from tests.factories import AgencyFactory, OfferingFactory, OnboardingFactory, agency_officer, auditor, gsa_officer
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agencies.models import ApiToken, OnboardingTransition, User
+from agencies.models import ApiToken, OnboardingTransition, User, WebhookDelivery, WebhookSubscription
 from agencies.tokens import api_token_create
 from catalog.models import Offering, OfferingStatusChange
-from compliance.audit import audit_record
 from compliance.models import (
     Alert,
     Evidence,
@@ -25,10 +24,9 @@ from compliance.models import (
     Requirement,
     VerificationFileResult,
     VerificationRun,
-    WebhookDelivery,
-    WebhookSubscription,
 )
 from compliance.requirements import load_requirements
+from core.audit import audit_record
 from tests.factories import (
     AgencyFactory,
     AgreementFactory,
@@ -39,8 +37,7 @@ from tests.factories import (
     OnboardingFactory,
     UseCaseFactory,
     agency_officer,
-    auditor,
-    gsa_officer,
+    personas,
 )
 
 PERSONAS = ("anonymous", "officer_a", "officer_b", "auditor", "gsa", "read_token")
@@ -76,9 +73,11 @@ class AgencyRecords:
     notification: object
 
 
-def _agency_records(offering, model_version, label: str) -> AgencyRecords:
-    agency = AgencyFactory(name=f"Department of {label}", abbreviation=f"D{label}")
-    officer = agency_officer(agency, username=f"officer-{label.lower()}")
+def _agency_records(offering, model_version, label: str, *, agency=None, officer=None) -> AgencyRecords:
+    """An agency's records of every kind; the agency and its officer are made unless given (the personas')."""
+    if agency is None:
+        agency = AgencyFactory(name=f"Department of {label}", abbreviation=f"D{label}")
+        officer = agency_officer(agency, username=f"officer-{label.lower()}")
     onboarding = OnboardingFactory(agency=agency, offering=offering, requested_by=officer, state="requested")
     deployment = DeploymentFactory(
         agency=agency, model_version=model_version, created_by=officer, name=f"llama-{label.lower()}"
@@ -190,7 +189,13 @@ def world(db) -> World:
         offering=offering, to_status="approved", effective_on="2025-08-06", reason="Announced."
     )
     drift = ManifestDrift.objects.create(model_version=model_version, kind="branch_moved", pinned_commit="a" * 40)
-    gsa = gsa_officer(username="gsa")
+    people = personas(
+        a=("Department of A", "DA", "officer-a"),
+        b=("Department of B", "DB", "officer-b"),
+        gsa="gsa",
+        auditor_name="auditor",
+    )
+    gsa = people.gsa
     _, read_key = api_token_create(actor=gsa, user=gsa, name="read only", scope=ApiToken.Scope.READ)
     return World(
         offering=offering,
@@ -200,10 +205,10 @@ def world(db) -> World:
         artifact=artifact,
         status_change=status_change,
         drift=drift,
-        a=_agency_records(offering, model_version, "A"),
-        b=_agency_records(offering, model_version, "B"),
+        a=_agency_records(offering, model_version, "A", agency=people.agency_a, officer=people.officer_a),
+        b=_agency_records(offering, model_version, "B", agency=people.agency_b, officer=people.officer_b),
         gsa=gsa,
-        auditor=auditor(username="auditor"),
+        auditor=people.auditor,
         read_token_key=read_key,
     )
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from compliance.audit import audit_record
-from compliance.models import AuditEvent
+from core.audit import audit_record
+from core.models import AuditEvent
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from compliance.models import AuditEvent, Evidence, Report, UseCase
+from compliance.models import Evidence, Report, UseCase
+from core.models import AuditEvent
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.models import Vendor
-from config.api.csv_export import FORMULA_TRIGGERS, csv_cell, csv_filename, csv_lines
+from core.api.csv_export import FORMULA_TRIGGERS, csv_cell, csv_filename, csv_lines
 from tests.api.conftest import client_for
 
 PAYLOADS = ['=HYPERLINK("http://evil","x")', "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\0=1", "=1+1"]

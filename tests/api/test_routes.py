@@ -17,7 +17,7 @@ from tests.api.conftest import PERSONAS, client_for
 pytestmark = pytest.mark.django_db
 
 DOCUMENTATION = {"schema", "docs", "redoc"}  # public and read-only: the schema describes no data
-PUBLIC_READ = {"offering", "agreement", "modelversion", "modelversionaibom"} | DOCUMENTATION
+PUBLIC_READ = {"offering", "agreement", "modelversion", "modelversionaibom", "modelversionmanifest"} | DOCUMENTATION
 PUBLIC_CHECK = {"attestation"}  # anyone may check a PDF; the walk gives no digest, so every call is a 400
 PERSONAL = {"notification", "alertpreference"}  # the caller's own: every signed-in role may change them
 AGENCY_SCOPED = {
@@ -80,6 +80,7 @@ def OBJECTS(world) -> dict:
         "usecase": world.a.use_case.pk,
         "report": world.a.report.pk,
         "modelversionaibom": world.model_version.pk,
+        "modelversionmanifest": world.model_version.pk,
         "notification": world.a.notification.pk,  # officer A's own
         "alertpreference": "verification_failed",
     }

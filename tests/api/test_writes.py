@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from agencies.models import Deployment, Onboarding
 from catalog.models import ModelVersion, Offering, Vendor
-from compliance.models import AuditEvent, VerificationRun
+from compliance.models import VerificationRun
+from core.models import AuditEvent
 from tests.api.conftest import client_for, token_client
 from tests.factories import OfferingFactory
 
@@ -192,7 +193,7 @@ def test_a_manifest_sync_is_sent_after_commit(world, django_capture_on_commit_ca
     client = client_for("gsa", world)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("api:modelversion-sync", kwargs={"pk": world.model_version.pk}))
+        response = client.post(reverse("api:modelversionmanifest-sync", kwargs={"pk": world.model_version.pk}))
     assert sent == []
     for callback in callbacks:
         callback()

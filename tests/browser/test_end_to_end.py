@@ -75,7 +75,7 @@ def test_request_approval_activation_deployment_and_a_real_verification_show_on_
 
     # 1. The agency officer requests the offering with the M-25-22 contract facts.
     sign_in(page, live_server, "doe-officer")
-    page.goto(live_server.url + reverse("agencies:offering-detail", args=[offering.slug]))
+    page.goto(live_server.url + reverse("catalog:offering-detail", args=[offering.slug]))
     page.get_by_role("link", name="Request this offering").click()
     page.get_by_label("What the agency will use it for").fill("Summarize public comments.")
     page.get_by_label("Contract number").fill("47QTCA-25-0001")

@@ -87,7 +87,7 @@ def test_a_rejection_without_reason_shows_the_error_next_to_the_field(page, live
 
 MAIN_PAGES = [
     ("catalog", None, lambda r: reverse("catalog:offering-list")),
-    ("offering", None, lambda r: reverse("agencies:offering-detail", args=[r["offering"].slug])),
+    ("offering", None, lambda r: reverse("catalog:offering-detail", args=[r["offering"].slug])),
     ("sign-in", None, lambda r: reverse("login")),
     ("dashboard", "gsa-officer", lambda r: reverse("home")),
     ("agencies", "gsa-officer", lambda r: reverse("agencies:agency-list")),
@@ -101,7 +101,7 @@ MAIN_PAGES = [
     ("verification", "doe-officer", lambda r: reverse("compliance:run-detail", args=[r["run"].pk])),
     ("audit-log", "auditor", lambda r: reverse("compliance:audit-list")),
     ("offering-edit", "gsa-officer", lambda r: reverse("catalog:record-edit", args=["offerings", r["offering"].pk])),
-    ("offering-status", "gsa-officer", lambda r: reverse("agencies:offering-status", args=[r["offering"].slug])),
+    ("offering-status", "gsa-officer", lambda r: reverse("catalog:offering-status", args=[r["offering"].slug])),
     ("attestation-check", None, lambda r: reverse("compliance:attestation-verify")),
     ("compliance-status", "doe-officer", lambda r: reverse("compliance:agency-compliance", args=[r["agency"].pk])),
     (

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from agencies.services import PermissionRefused
 from catalog.models import ModelVersion, Vendor
 from compliance.aibom import aibom_document, aibom_license
 from compliance.manifest import manifest_sync
 from compliance.models import VerificationRun
 from compliance.verification import verification_execute, verification_start
+from core.errors import PermissionRefused
 from tests.compliance.conftest import write_tree
 from tests.factories import (
     AgencyFactory,

@@ -13,8 +13,8 @@ from django.test import override_settings
 from freezegun import freeze_time
 
 from agencies.models import Onboarding
-from agencies.services import ServiceError, offering_change_status
 from catalog.models import Offering
+from catalog.services import offering_change_status
 from compliance.alerts import (
     alert_preference_list,
     alert_preference_set,
@@ -29,8 +29,10 @@ from compliance.alerts import (
     notifications_mark_all_read,
 )
 from compliance.alerts.sources import ALERT_SOURCES, AlertCandidate, Audience, alert_source, expiry_threshold
-from compliance.models import Alert, AlertKind, AuditEvent, ManifestDrift, Notification, VerificationRun
+from compliance.models import Alert, AlertKind, ManifestDrift, Notification, VerificationRun
 from config.celery import app as celery_app
+from core.errors import ServiceError
+from core.models import AuditEvent
 from tests.factories import (
     AgencyFactory,
     AgreementFactory,

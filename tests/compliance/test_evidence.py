@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 
-from agencies.services import PermissionRefused, ServiceError
 from compliance.assessment import agency_assess
 from compliance.evidence import Waiver, evidence_document_add, evidence_record, evidence_review, waiver_revoke
-from compliance.models import AuditEvent, Evidence, Requirement
+from compliance.models import Evidence, Requirement
 from compliance.requirements import load_requirements
+from core.errors import PermissionRefused, ServiceError
+from core.models import AuditEvent
 from tests.factories import (
     AgencyFactory,
     agency_officer,

@@ -4,7 +4,6 @@ from unittest import mock
 
 from django.test import TestCase
 
-from agencies.services import PermissionRefused
 from compliance.inventory import (
     BASE_COLUMNS,
     LEGACY_RISK_COLUMNS,
@@ -13,7 +12,9 @@ from compliance.inventory import (
     use_case_export,
     use_case_import,
 )
-from compliance.models import AuditEvent, UseCase
+from compliance.models import UseCase
+from core.errors import PermissionRefused
+from core.models import AuditEvent
 from tests.factories import AgencyFactory, DeploymentFactory, OfferingFactory, agency_officer, gsa_officer
 
 GOOD_ROW = {

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Artifact
 from compliance.manifest import ManifestError, manifest_from_json, manifest_sync, stored_model
-from compliance.models import AuditEvent, HubManifest, ManifestDrift
+from compliance.models import HubManifest, ManifestDrift
+from core.models import AuditEvent
 from tests.factories import ModelVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,12 @@ from unittest import mock
 
 from django.test import TestCase
 
-from compliance.models import AuditEvent, Report
+from compliance.models import Report
 from compliance.pdf import RefusedFetch
 from compliance.reports import ReportRenderFailed, report_request
 from compliance.requirements import load_requirements
 from compliance.tasks import report_generate_task
+from core.models import AuditEvent
 from tests.factories import AgencyFactory, agency_officer
 
 

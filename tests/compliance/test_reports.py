@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from agencies.models import Onboarding
-from agencies.services import PermissionRefused
 from compliance.assessment import agency_assess
 from compliance.evidence import evidence_record
 from compliance.models import Report, Requirement
 from compliance.reports import report_generate, report_request
 from compliance.requirements import load_requirements
+from core.errors import PermissionRefused
 from tests.factories import (
     AgencyFactory,
     AgreementFactory,

@@ -5,8 +5,9 @@ import shutil
 import pytest
 from django.test import TestCase
 
-from compliance.models import AuditEvent, Requirement, RequirementCatalog
+from compliance.models import Requirement, RequirementCatalog
 from compliance.requirements import REQUIREMENTS_DIR, RequirementDataError, load_requirements
+from core.models import AuditEvent
 
 
 class LoadRequirementsTests(TestCase):

@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from compliance.models import VerificationRun
-from compliance.reliability import sweep_stale_jobs
 from compliance.tasks import deployment_reverify_all_task, manifest_resync_all_task, manifest_sync_task
 from compliance.verification import verification_start
+from core.jobs import sweep_stale_jobs
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory
 

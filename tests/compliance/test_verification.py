@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from compliance.models import AuditEvent, VerificationFileResult, VerificationGroup, VerificationRun
+from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.tasks import verification_hash_group_task, verification_run_task
 from compliance.verification import verification_claim, verification_execute, verification_start
+from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory
 
@@ -212,7 +213,7 @@ def test_progress_is_written_while_hashing(deployment, monkeypatch):
 
 @pytest.mark.parametrize("who", ["officer of another agency", "auditor"])
 def test_only_gsa_and_the_deployments_own_officers_may_start_a_verification(who):
-    from agencies.services import PermissionRefused
+    from core.errors import PermissionRefused
     from tests.factories import AgencyFactory, agency_officer, auditor
 
     deployment = DeploymentFactory()

@@ -17,11 +17,12 @@ import time
 import pytest
 from django.urls import reverse
 
-from compliance import reliability
-from compliance.audit import audit_chain_verify
-from compliance.models import AuditEvent, VerificationFileResult, VerificationRun
-from compliance.reliability import SWEPT_JOBS, sweep_stale_jobs
+from compliance.models import VerificationFileResult, VerificationRun
 from compliance.verification import verification_start
+from core import jobs
+from core.audit import audit_chain_verify
+from core.jobs import SWEPT_JOBS, sweep_stale_jobs
+from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
 from tests.factories import DeploymentFactory, ModelVersionFactory, agency_officer
 from tests.harness import needs_real_services, publisher
@@ -67,7 +68,7 @@ def deployment(hub, model_root, model_files):
 @pytest.fixture
 def web_publishes_to(redis_server, monkeypatch):
     """The web side's job sender publishes to our Redis (the worker's broker), not the suite's."""
-    monkeypatch.setattr(reliability, "registry_celery_app", publisher(redis_server.url))
+    monkeypatch.setattr(jobs, "publisher_app", publisher(redis_server.url))
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_with_redis_down_the_portal_queues_a_verification_that_passes_once_redis
     celery_worker, redis_server, deployment, model_files, client, web_publishes_to, fast_sweeper, caplog
 ):
     # Set the level this test reads: an in-process worker started by another test may have raised the root's.
-    caplog.set_level(logging.WARNING, logger="compliance.reliability")
+    caplog.set_level(logging.WARNING, logger="core.jobs")
     client.force_login(agency_officer(deployment.agency))
     redis_server.stop()
 

@@ -14,14 +14,11 @@ from catalog.models import Offering
 from compliance.models import VerificationFileResult, VerificationRun
 from compliance.verification import verification_start
 from tests.factories import (
-    AgencyFactory,
     AgreementFactory,
     DeploymentFactory,
     ModelVersionFactory,
     OfferingFactory,
-    agency_officer,
-    auditor,
-    gsa_officer,
+    personas,
 )
 
 
@@ -65,9 +62,8 @@ def _finish(run: VerificationRun, status: str) -> VerificationRun:
 
 @pytest.fixture
 def world(db) -> World:
-    agency_a = AgencyFactory(name="Department of Alpha", abbreviation="ALPHA")
-    agency_b = AgencyFactory(name="Department of Beta", abbreviation="BETA")
-    officer_a, officer_b = agency_officer(agency_a, username="alice"), agency_officer(agency_b, username="bob")
+    people = personas()
+    agency_a, agency_b, officer_a, officer_b = people.agency_a, people.agency_b, people.officer_a, people.officer_b
     offering = OfferingFactory(name="Llama Open", slug="llama-open", kind=Offering.Kind.OPEN_WEIGHT)
     AgreementFactory(
         offering=offering, title="Llama OneGov deal", expires_on=timezone.localdate() + dt.timedelta(days=30)
@@ -85,8 +81,8 @@ def world(db) -> World:
         agency_b=agency_b,
         officer_a=officer_a,
         officer_b=officer_b,
-        auditor=auditor(username="audrey"),
-        gsa=gsa_officer(username="grace"),
+        auditor=people.auditor,
+        gsa=people.gsa,
         offering=offering,
         pending=pending,
         onboarding_a=onboarding_a,

@@ -23,8 +23,8 @@ def _expected(row: str) -> dict[str, object]:
 READ_PAGES = {
     "dashboard": (lambda w: reverse("home"), "302 200 200 200 200"),
     "catalog": (lambda w: reverse("catalog:offering-list"), "200 200 200 200 200"),
-    "approved offering": (lambda w: reverse("agencies:offering-detail", args=[w.offering.slug]), "200 200 200 200 200"),
-    "pending offering": (lambda w: reverse("agencies:offering-detail", args=[w.pending.slug]), "404 200 200 200 200"),
+    "approved offering": (lambda w: reverse("catalog:offering-detail", args=[w.offering.slug]), "200 200 200 200 200"),
+    "pending offering": (lambda w: reverse("catalog:offering-detail", args=[w.pending.slug]), "404 200 200 200 200"),
     "agencies": (lambda w: reverse("agencies:agency-list"), "login 200 200 200 200"),
     "agency A": (lambda w: reverse("agencies:agency-detail", args=[w.agency_a.pk]), "login 200 404 200 200"),
     "onboardings": (lambda w: reverse("agencies:onboarding-list"), "login 200 200 200 200"),
@@ -64,7 +64,7 @@ CHANGE_PAGES = {
         "login 403 403 403 200",
     ),
     "change offering status": (
-        lambda w: reverse("agencies:offering-status", args=[w.offering.slug]),
+        lambda w: reverse("catalog:offering-status", args=[w.offering.slug]),
         "login 403 403 403 200",
     ),
 }
@@ -81,7 +81,7 @@ POSTS = {
         "login 400 404 403 302",
     ),
     "suspend the offering": (
-        lambda w: reverse("agencies:offering-status", args=[w.offering.slug]),
+        lambda w: reverse("catalog:offering-status", args=[w.offering.slug]),
         {"to_status": "suspended", "reason": "Security review."},
         "login 403 403 403 200",
     ),
@@ -156,7 +156,7 @@ def test_an_agency_officer_sees_only_the_own_agency_in_lists(world, as_user):
 
 
 def test_the_offering_page_shows_an_agency_officer_only_the_own_onboarding_and_verification(world, as_user):
-    page = as_user(world.officer_b).get(reverse("agencies:offering-detail", args=[world.offering.slug]))
+    page = as_user(world.officer_b).get(reverse("catalog:offering-detail", args=[world.offering.slug]))
 
     text = page.content.decode()
     assert "Department of Beta" in text and "Department of Alpha" not in text
@@ -165,7 +165,7 @@ def test_the_offering_page_shows_an_agency_officer_only_the_own_onboarding_and_v
 
 
 def test_a_visitor_sees_neither_onboardings_nor_verifications_on_the_public_offering_page(world, client):
-    text = client.get(reverse("agencies:offering-detail", args=[world.offering.slug])).content.decode()
+    text = client.get(reverse("catalog:offering-detail", args=[world.offering.slug])).content.decode()
 
     assert "Llama OneGov deal" in text
     assert "Agencies onboarded" not in text and "Department of" not in text

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from agencies.models import Deployment, Onboarding
 from catalog.models import Offering, Vendor
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from tests.factories import OfferingFactory
 
 State = Onboarding.State
@@ -136,7 +136,7 @@ def test_suspending_an_offering_lists_the_agencies_affected(world, as_user):
         Onboarding.objects.filter(pk=onboarding.pk).update(state=State.ACTIVE, approved_by=world.gsa)
 
     response = as_user(world.gsa).post(
-        reverse("agencies:offering-status", args=[world.offering.slug]),
+        reverse("catalog:offering-status", args=[world.offering.slug]),
         {"to_status": "suspended", "reason": "Vulnerability under review."},
     )
 
@@ -150,7 +150,7 @@ def test_suspending_an_offering_lists_the_agencies_affected(world, as_user):
 
 def test_a_status_change_needs_a_reason(world, as_user):
     response = as_user(world.gsa).post(
-        reverse("agencies:offering-status", args=[world.offering.slug]), {"to_status": "removed", "reason": ""}
+        reverse("catalog:offering-status", args=[world.offering.slug]), {"to_status": "removed", "reason": ""}
     )
 
     assert response.status_code == 400

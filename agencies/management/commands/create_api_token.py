@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import ApiToken, User
-from agencies.services import ServiceError
 from agencies.tokens import MAX_EXPIRY_DAYS, api_token_create
+from core.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency, Role
-from agencies.services import ServiceError, user_create
+from agencies.services import user_create
+from core.errors import ServiceError
 
 
 class Command(BaseCommand):

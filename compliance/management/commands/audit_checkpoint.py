@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from compliance.audit import ChainBreak
-from compliance.checkpoints import CheckpointError, audit_checkpoint_write, checkpoint_path
+from core.audit import ChainBreak
+from core.checkpoints import CheckpointError, audit_checkpoint_write, checkpoint_path
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
-from agencies.services import ServiceError
 from compliance.reports import report_generate, report_request
+from core.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.services import ServiceError
 from compliance.inventory import InventoryImportError, use_case_import
 from compliance.management.commands._actor import command_user
+from core.errors import ServiceError
 
 SUMMARY = (
     "{kind}: {created} imported, {updated} updated, {unchanged} unchanged, "

@@ -3,10 +3,10 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from compliance.checkpoints import audit_log_verify
-from compliance.models import AuditChainHead
+from core.checkpoints import audit_log_verify
+from core.models import AuditChainHead
 
-logger = logging.getLogger("compliance.audit")
+logger = logging.getLogger("core.audit")
 
 
 class Command(BaseCommand):
