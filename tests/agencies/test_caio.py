@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from agencies.caio import caio_designate, caio_vacate
 from agencies.models import ChiefAIOfficer
 from compliance.assessment import agency_assess
-from compliance.models import AuditEvent
 from compliance.requirements import load_requirements
 from core.errors import PermissionRefused, ServiceError
+from core.models import AuditEvent
 from tests.factories import PASSWORD, AgencyFactory, agency_officer, auditor, gsa_officer
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -18,7 +18,8 @@ from django.test import TestCase
 from agencies.seeding import seed_onegov
 from compliance.inventory import use_case_export, use_case_import
 from compliance.inventory_cots import commercial_use_case_export
-from compliance.models import AuditEvent, CommercialUseCase, UseCase
+from compliance.models import CommercialUseCase, UseCase
+from core.models import AuditEvent
 from tests.factories import agency_officer, gsa_officer
 
 FIXTURES = Path(__file__).parent / "fixtures"
