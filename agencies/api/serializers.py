@@ -167,6 +167,7 @@ class DeploymentCreateSerializer(DeploymentSerializer):
 
 
 class ChiefAIOfficerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None, allow_null=True)
     has_designation_document = serializers.SerializerMethodField()
 

@@ -72,7 +72,7 @@ class AgencyViewSet(ApiReadViewSet):
 
     @extend_schema(methods=["GET"], responses=ChiefAIOfficerSerializer(many=True))
     @extend_schema(methods=["POST"], request=CaioDesignateSerializer, responses={201: ChiefAIOfficerSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="caio", url_name="caio")
+    @action(detail=True, methods=["get", "post"], url_path="caio", url_name="caio", pagination_class=None)
     def caio(self, request, pk=None):
         """The Chief AI Officer's history (GET), or a new designation (POST; GSA or the agency's own officers)."""
         agency = self.get_object()
@@ -87,7 +87,7 @@ class AgencyViewSet(ApiReadViewSet):
         return Response(ChiefAIOfficerSerializer(term).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaioVacateSerializer, responses=ChiefAIOfficerSerializer)
-    @action(detail=True, methods=["post"], url_path="caio/vacate", url_name="caio-vacate")
+    @action(detail=True, methods=["post"], url_path="caio/vacate", url_name="caio_vacate")
     def caio_vacate(self, request, pk=None):
         """Record that the Chief AI Officer position became vacant."""
         agency = self.get_object()

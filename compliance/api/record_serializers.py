@@ -264,6 +264,12 @@ class RequirementResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=EvidenceStatus.choices)
     automatic = serializers.BooleanField()
     detail = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField(source="requirement.kind", help_text="memo, or registry_control")
+    supports = serializers.CharField(source="requirement.supports", help_text="For a registry control: its memo item.")
+    mandatory = serializers.BooleanField(source="requirement.mandatory", help_text="False: a recommendation.")
+    counted = serializers.BooleanField(source="counts_toward_roll_up", help_text="Counted in the agency's counts.")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Where the status comes from.")
+    next_due = serializers.DateField(allow_null=True, help_text="The next due date (recurring deadlines roll forward).")
     subjects = SubjectResultSerializer(many=True)
 
 
