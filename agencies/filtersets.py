@@ -16,7 +16,7 @@ class AgencyFilterSet(filters.FilterSet):
 
     class Meta:
         model = Agency
-        fields = ["name", "abbreviation", "is_cfo_act", "parent"]
+        fields = ["name", "abbreviation", "is_cfo_act", "is_intelligence_community", "status", "parent"]
 
 
 class OnboardingFilterSet(filters.FilterSet):

@@ -38,6 +38,40 @@ class ContractFactsForm(UswdsFormMixin, forms.Form):
         return cleaned
 
 
+class ContractFactsEditForm(ContractFactsForm):
+    """Issue 12: the contract facts with the other M-25-22 protections, the dates and the M-26-04 facts."""
+
+    knowledge_transfer = forms.NullBooleanField(label="The contract provides knowledge transfer", widget=YES_NO_UNKNOWN)
+    rights_to_code_and_models = forms.NullBooleanField(
+        label="The agency has rights to code and models produced under the contract", widget=YES_NO_UNKNOWN
+    )
+    licensing_pricing_transparency = forms.NullBooleanField(
+        label="Licensing and pricing are transparent", widget=YES_NO_UNKNOWN
+    )
+    solicitation_date = forms.DateField(
+        label="Solicitation or order issued on",
+        required=False,
+        widget=DATE,
+        help_text="Decides whether M-25-22 (from 30 Sep 2025) and M-26-04 (after 11 Dec 2025) apply.",
+    )
+    option_exercise_date = forms.DateField(
+        label="Next option exercised on",
+        required=False,
+        widget=DATE,
+        help_text="M-26-04: an existing LLM contract is modified before this option.",
+    )
+    unbiased_ai_clause = forms.NullBooleanField(
+        label="The contract requires the Unbiased AI Principles (M-26-04)", widget=YES_NO_UNKNOWN
+    )
+    unbiased_ai_material = forms.NullBooleanField(
+        label="Compliance is designated material to eligibility and payment", widget=YES_NO_UNKNOWN
+    )
+    vendor_aup_url = forms.URLField(label="Vendor's acceptable-use policy", required=False, max_length=500)
+    vendor_cards_url = forms.URLField(label="Model, system or data cards", required=False, max_length=500)
+    vendor_end_user_resources_url = forms.URLField(label="End-user resources", required=False, max_length=500)
+    vendor_feedback_url = forms.URLField(label="Feedback channel", required=False, max_length=500)
+
+
 class OnboardingRequestForm(ContractFactsForm):
     """An agency's request for an approved offering, with the contract facts known so far."""
 
@@ -77,3 +111,21 @@ class DeploymentForm(UswdsFormMixin, forms.ModelForm):
         if not user.is_gsa_officer:
             del self.fields["agency"]
             self.instance.agency = user.agency
+
+
+class CaioDesignateForm(UswdsFormMixin, forms.Form):
+    """Issue 12: a new Chief AI Officer of the agency; the current one's term ends on the designation date."""
+
+    name = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, help_text="e.g. Chief AI Officer and Chief Information Officer.")
+    grade = forms.CharField(
+        max_length=40, required=False, help_text="SES, ST, SL or GS-15 …: M-25-21 sets a minimum by agency type."
+    )
+    email = forms.EmailField(required=False)
+    designated_on = forms.DateField(label="Designated on", widget=DATE)
+    omb_notified_on = forms.DateField(
+        label="OMB notified on", required=False, widget=DATE, help_text="M-25-21: within 30 days of the change."
+    )
+    designation_document = forms.FileField(
+        label="Designation document", required=False, help_text="PDF, PNG, JPEG, TXT or DOCX; kept with its SHA-256."
+    )

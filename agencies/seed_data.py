@@ -19,7 +19,7 @@ CFO_ACT_AGENCIES = [
     ("Department of the Interior", "DOI", "014"),
     ("Department of Justice", "DOJ", "015"),
     ("Department of Labor", "DOL", "016"),
-    ("Department of State", "DOS", "019"),
+    ("Department of State", "STATE", "019"),
     ("Department of the Treasury", "TREAS", "020"),
     ("Office of Personnel Management", "OPM", "024"),
     ("Social Security Administration", "SSA", "028"),
@@ -39,6 +39,82 @@ CFO_ACT_AGENCIES = [
     ("Department of Education", "ED", "091"),
     ("Department of Defense", "DOD", "097"),
 ]
+
+# --- Issue 12: every agency that reports (agency part of the seed; offerings and agreements are below). ---
+# The other agencies of OMB's 2025 individual inventory, keyed as OMB keys them (policy.md §8e), with the
+# full name. The CFO Act agencies above are in it too, except DOD (excluded from the inventory), OPM and USAID.
+OMB_2025_INVENTORY_AGENCIES = [
+    ("Commodity Futures Trading Commission", "CFTC"),
+    ("U.S. Election Assistance Commission", "EAC"),
+    ("Farm Credit Administration", "FCA"),
+    ("Federal Communications Commission", "FCC"),
+    ("Federal Deposit Insurance Corporation", "FDIC"),
+    ("Federal Energy Regulatory Commission", "FERC"),
+    ("Federal Housing Finance Agency", "FHFA"),
+    ("Board of Governors of the Federal Reserve System", "FRB"),
+    ("Federal Trade Commission", "FTC"),
+    ("National Archives and Records Administration", "NARA"),
+    ("National Credit Union Administration", "NCUA"),
+    ("National Endowment for the Arts", "NEA"),
+    ("National Indian Gaming Commission", "NIGC"),
+    ("National Transportation Safety Board", "NTSB"),
+    ("U.S. Office of Special Counsel", "OSC"),
+    ("Occupational Safety and Health Review Commission", "OSHRC"),
+    ("Pension Benefit Guaranty Corporation", "PBGC"),
+    ("Securities and Exchange Commission", "SEC"),
+    ("Surface Transportation Board", "STB"),
+    ("Tennessee Valley Authority", "TVA"),
+]
+# Agencies present in OMB's individual file (the 41 abbreviations of policy.md §8e).
+OMB_2025_INVENTORY_KEYS = frozenset(
+    {abbreviation for _, abbreviation in OMB_2025_INVENTORY_AGENCIES}
+    | {"DHS", "DOC", "DOE", "DOI", "DOJ", "DOL", "DOT", "ED", "EPA", "GSA", "HHS", "HUD", "NASA", "NRC", "NSF"}
+    | {"SBA", "SSA", "STATE", "TREAS", "USDA", "VA"}
+)
+# Other abbreviations and name spellings an agency appears under. Matching ignores case, "the" and "U.S.",
+# so "Department of Treasury" (OMB's COTS file) already finds "Department of the Treasury".
+AGENCY_ALIASES = {
+    "STATE": ["DOS", "State", "U.S. Department of State"],
+    "TREAS": ["Treasury", "Department of Treasury", "U.S. Department of the Treasury"],
+    "USDA": ["Agriculture", "U.S. Department of Agriculture"],
+    "DOC": ["Commerce", "USDOC"],
+    "DOI": ["Interior", "Department of Interior"],
+    "DOJ": ["Justice", "USDOJ"],
+    "DOL": ["Labor", "USDOL"],
+    "DOT": ["Transportation", "USDOT"],
+    "DOE": ["Energy"],
+    "ED": ["Education", "DOEd"],
+    "HHS": ["Health and Human Services", "DHHS"],
+    "DHS": ["Homeland Security"],
+    "HUD": ["Housing and Urban Development"],
+    "VA": ["Veterans Affairs", "Department of Veteran Affairs"],
+    "DOD": ["Department of War", "DOW"],
+    "NASA": ["National Aeronautics & Space Administration"],
+    "FRB": ["Federal Reserve Board", "Federal Reserve"],
+    "USAID": ["Agency for International Development"],
+    "OPM": ["Office of Personnel Management"],
+}
+# Agencies that no longer operate: (status date, source).
+AGENCY_CLOSURES = {
+    "USAID": (D(2025, 7, 1), "Ceased operations 1 Jul 2025; functions moved to State (policy.md §8a, news reports)."),
+}
+# Elements of the Intelligence Community (50 U.S.C. § 3003(4)) among the seeded agencies: none is an IC
+# element as a whole (ODNI and CIA are not seeded); departments that house IC elements report for the rest.
+INTELLIGENCE_COMMUNITY: frozenset[str] = frozenset()
+# M-26-04 applies to large language models: which seeded offerings are (or embed) one. Workspace, cloud
+# credits and Oracle licenses are platforms, not LLM offerings, as the agreements describe them.
+OFFERING_IS_LLM = {
+    "meta-llama": True,
+    "openai-chatgpt-enterprise": True,
+    "anthropic-claude": True,
+    "google-gemini-for-government": True,
+    "xai-grok-for-government": True,
+    "microsoft-365-copilot": True,
+    "google-workspace": False,
+    "aws-cloud-credits": False,
+    "oracle-licenses-and-cloud": False,
+}
+# --- end of issue 12's agency block ---
 
 LLAMA_LICENSES = ["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4"]
 

@@ -50,19 +50,13 @@ def _sync(model, lookup: dict, values: dict, report: SeedReport, label: str):
 def seed_onegov() -> SeedReport:
     """1. Agencies. 2. Vendors, offerings, agreements and their status history. 3. Llama model versions."""
     report = SeedReport()
-    for name, abbreviation, cgac in seed_data.CFO_ACT_AGENCIES:
-        _sync(
-            Agency,
-            {"abbreviation": abbreviation},
-            {"name": name, "cgac_code": cgac, "is_cfo_act": True},
-            report,
-            "agencies",
-        )
+    _seed_agencies(report)
     for vendor_name in seed_data.VENDORS_TERMS_NOT_CONFIRMED:
         _sync(Vendor, {"name": vendor_name}, {}, report, "vendors")
     for spec in seed_data.OFFERINGS:
         _seed_offering(spec, report)
     _seed_llama_versions(report)
+    _seed_llm_flags(report)
     if report.changed:
         audit_record(actor=None, action="catalog.seeded", object_type="seed", after=report.created)
     return report
@@ -74,7 +68,7 @@ def seed_onegov() -> SeedReport:
 # correction: it is applied with an audit event that keeps the old value and says why (never a silent
 # rewrite), and the offering's status history is appended to, never reordered.
 
-CORRECTION = "Corrected by seed_onegov from the public record (policy.md section 8)."
+CORRECTION = "Corrected by seed_onegov from the public record (the source is on the corrected row)."
 
 
 def _plain(values: dict) -> dict:
@@ -102,6 +96,53 @@ def _correct(obj, values: dict, report: SeedReport, label: str) -> bool:
     )
     report.count(f"{label} corrected", True)
     return True
+
+
+# --- Issue 12: the agencies (CFO Act and OMB's 2025 inventory), their aliases, status and IC flag. ---
+
+
+def _agency_specs() -> list[dict]:
+    specs = [
+        {"name": name, "abbreviation": abbreviation, "cgac_code": cgac, "is_cfo_act": True}
+        for name, abbreviation, cgac in seed_data.CFO_ACT_AGENCIES
+    ]
+    specs += [
+        {"name": name, "abbreviation": abbreviation, "cgac_code": None, "is_cfo_act": False}
+        for name, abbreviation in seed_data.OMB_2025_INVENTORY_AGENCIES
+    ]
+    for spec in specs:
+        closed = seed_data.AGENCY_CLOSURES.get(spec["abbreviation"])
+        spec.update(
+            aliases=seed_data.AGENCY_ALIASES.get(spec["abbreviation"], []),
+            is_intelligence_community=spec["abbreviation"] in seed_data.INTELLIGENCE_COMMUNITY,
+            status=Agency.Status.CLOSED if closed else Agency.Status.ACTIVE,
+            closed_on=closed[0] if closed else None,
+            status_source=closed[1] if closed else "",
+        )
+    return specs
+
+
+def _seed_agencies(report: SeedReport) -> None:
+    """Create or correct each agency; one recorded under an alias (DOS before OMB's STATE) is re-keyed."""
+    for spec in _agency_specs():
+        abbreviation = spec.pop("abbreviation")
+        known = [abbreviation, *(alias for alias in spec["aliases"] if alias.isupper())]
+        existing = Agency.objects.filter(abbreviation__in=known).order_by("pk").first()
+        if existing is not None and existing.abbreviation != abbreviation:
+            existing.abbreviation = abbreviation
+            existing.save(update_fields=["abbreviation"])
+            report.count("agencies updated", True)
+        _sync(Agency, {"abbreviation": abbreviation}, spec, report, "agencies")
+
+
+def _seed_llm_flags(report: SeedReport) -> None:
+    """Record which offerings are LLMs (M-26-04), only where it is not recorded yet: GSA's later edits stand."""
+    for slug, is_llm in seed_data.OFFERING_IS_LLM.items():
+        updated = Offering.objects.filter(slug=slug, is_llm__isnull=True).update(is_llm=is_llm)
+        report.count("offerings marked LLM or not", bool(updated))
+
+
+# --- end of issue 12's agency seeding ---
 
 
 def _seed_offering(spec: dict, report: SeedReport) -> None:

@@ -135,10 +135,27 @@ def onboarding_request(
     return onboarding
 
 
+# Issue 12: the other M-25-22 lock-in protections, and the dates and M-26-04 facts of the contract.
+CONTRACT_FACTS_M26_04 = {
+    "knowledge_transfer",
+    "rights_to_code_and_models",
+    "licensing_pricing_transparency",
+    "solicitation_date",
+    "option_exercise_date",
+    "unbiased_ai_clause",
+    "unbiased_ai_material",
+    "vendor_aup_url",
+    "vendor_cards_url",
+    "vendor_end_user_resources_url",
+    "vendor_feedback_url",
+}
+
+
 def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **facts) -> Onboarding:
-    """Record the M-25-22 contract facts of an onboarding (agency officers of its agency, or GSA)."""
+    """Record the M-25-22 and M-26-04 contract facts of an onboarding (agency officers of its agency, or GSA)."""
     require_agency_access(actor, onboarding.agency_id)
     allowed = {"contract_number", "no_training_on_agency_data", "data_portability", "ato_granted_on", "ato_expires_on"}
+    allowed |= CONTRACT_FACTS_M26_04
     unknown = set(facts) - allowed
     if unknown:
         raise ServiceError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")

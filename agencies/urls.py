@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/oidc/callback/", signin_views.OidcCallbackView.as_view(), name="oidc-callback"),
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
+    path("agencies/<int:pk>/caio/", views.AgencyCaioView.as_view(), name="agency-caio"),
     path("onboardings/", views.OnboardingListView.as_view(), name="onboarding-list"),
     path("onboardings/new/", views.OnboardingRequestView.as_view(), name="onboarding-request"),
     path("onboardings/<int:pk>/", views.OnboardingDetailView.as_view(), name="onboarding-detail"),

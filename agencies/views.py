@@ -17,7 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.forms import ContractFactsForm, DeploymentForm, OnboardingRequestForm, TransitionForm
+from agencies.caio import caio_designate
+from agencies.forms import (
+    CaioDesignateForm,
+    ContractFactsEditForm,
+    DeploymentForm,
+    OnboardingRequestForm,
+    TransitionForm,
+)
 from agencies.models import Deployment, Onboarding
 from agencies.selectors import agency_list, deployment_list, onboarding_list
 from agencies.services import (
@@ -41,6 +48,7 @@ FACTS_SAVED = "The contract facts were saved."
 STEP_DONE = "The onboarding was {verb}."
 DEPLOYMENT_SAVED = "Deployment {deployment} was saved."
 STATUS_CHANGED = "{offering} is now {status}."
+CAIO_SAVED = "{name} is recorded as the Chief AI Officer of {agency} from {day:%d %b %Y}."
 
 
 def _refuse(error: PermissionRefused) -> NoReturn:
@@ -67,13 +75,51 @@ class AgencyDetailView(SignedInMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        agency = get_object_or_404(agency_list(user=user), pk=kwargs["pk"])
+        agency = get_object_or_404(agency_list(user=user).prefetch_related("caio_terms"), pk=kwargs["pk"])
         return {
             **super().get_context_data(**kwargs),
             "agency": agency,
+            "caio_terms": sorted(agency.caio_terms.all(), key=lambda t: (t.designated_on, t.pk), reverse=True),
+            "may_edit_caio": user.is_gsa_officer or (user.is_agency_officer and user.agency_id == agency.pk),
             "onboardings": onboarding_list(user=user).filter(agency=agency),
             "deployments": deployment_list(user=user).filter(agency=agency),
         }
+
+
+class AgencyCaioView(OfficerRequiredMixin, View):
+    """Record a new Chief AI Officer (GSA officers, or the agency's own officers); the history is kept."""
+
+    template_name = "agencies/caio_form.html"
+
+    def _agency(self, request, pk):
+        agency = get_object_or_404(agency_list(user=request.user).prefetch_related("caio_terms"), pk=pk)
+        if not (request.user.is_gsa_officer or request.user.agency_id == agency.pk):
+            raise PermissionDenied(CHANGE_REFUSED)
+        return agency
+
+    def get(self, request, pk):
+        agency = self._agency(request, pk)
+        return render(request, self.template_name, {"form": CaioDesignateForm(), "agency": agency})
+
+    def post(self, request, pk):
+        agency = self._agency(request, pk)
+        form = CaioDesignateForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                term = caio_designate(
+                    actor=request.user, agency=agency, document=data.pop("designation_document"), **data
+                )
+            except PermissionRefused as error:
+                _refuse(error)
+            except (ServiceError, ValidationError) as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(
+                    request, CAIO_SAVED.format(name=term.name, agency=agency.abbreviation, day=term.designated_on)
+                )
+                return redirect("agencies:agency-detail", pk=agency.pk)
+        return render(request, self.template_name, {"form": form, "agency": agency}, status=400)
 
 
 class OnboardingListView(SignedInMixin, TemplateView):
@@ -181,14 +227,14 @@ class OnboardingContractFactsView(OfficerRequiredMixin, View):
 
     def get(self, request, pk):
         onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
-        initial = {name: getattr(onboarding, name) for name in ContractFactsForm.base_fields}
+        initial = {name: getattr(onboarding, name) for name in ContractFactsEditForm.base_fields}
         return render(
-            request, self.template_name, {"form": ContractFactsForm(initial=initial), "onboarding": onboarding}
+            request, self.template_name, {"form": ContractFactsEditForm(initial=initial), "onboarding": onboarding}
         )
 
     def post(self, request, pk):
         onboarding = get_object_or_404(onboarding_list(user=request.user), pk=pk)
-        form = ContractFactsForm(request.POST)
+        form = ContractFactsEditForm(request.POST)
         if form.is_valid():
             try:
                 onboarding_contract_facts_update(actor=request.user, onboarding=onboarding, **form.cleaned_data)

@@ -84,6 +84,8 @@ class Offering(models.Model):
         blank=True,
         help_text="Hugging Face license ids that verification accepts for this offering's model versions.",
     )
+    # Issue 12 (M-26-04): whether the offering is or embeds a large language model; None = not recorded.
+    is_llm = models.BooleanField("Large language model", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from compliance.models import AlertKind, EvidenceStatus
+from compliance.models.requirements import RECORDABLE_STATUSES
 from core.portal import UswdsFormMixin
 
-WAIVER_INCOMPLETE = "A waiver needs who granted it, when, the justification and the re-certification date."
+WAIVER_INCOMPLETE = "A waiver needs the date the CAIO granted it, the justification and the re-certification date."
 WAIVER_NEEDS_STATUS = "Choose the status Waived to record a waiver."
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -16,9 +17,14 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
     """Status and notes of one requirement for one subject; a waiver when the status is Waived; one document."""
 
     subject = forms.ChoiceField(label="Applies to", help_text="The use case or onboarding this evidence is for.")
-    status = forms.ChoiceField(choices=EvidenceStatus.choices)
+    status = forms.ChoiceField(choices=RECORDABLE_STATUSES)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    waiver_granted_by = forms.CharField(label="Waiver granted by", required=False, max_length=200)
+    waiver_granted_by = forms.CharField(
+        label="Waiver granted by",
+        required=False,
+        max_length=200,
+        help_text="Recorded as the Chief AI Officer in office on that day; M-25-21 does not let the CAIO delegate it.",
+    )
     waiver_granted_on = forms.DateField(label="Waiver granted on", required=False, widget=DATE)
     waiver_justification = forms.CharField(
         label="Waiver justification", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -30,7 +36,7 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
         label="Document", required=False, help_text="PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX, checked on upload."
     )
 
-    WAIVER_FIELDS = ("waiver_granted_by", "waiver_granted_on", "waiver_justification", "waiver_recertify_by")
+    WAIVER_FIELDS = ("waiver_granted_on", "waiver_justification", "waiver_recertify_by")
 
     def __init__(self, *args, subjects: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

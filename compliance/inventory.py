@@ -1,13 +1,23 @@
-"""The AI use case inventory in OMB's 2025 CSV format: import (all rows or none) and export.
+"""The AI use case inventory in OMB's 2025 CSV formats: import and export.
 
-Columns are OMB's snake_case names, as OMB's data dictionary of the 2025 consolidated inventory gives
-them (github.com/ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, Validation/data_dictionary.md,
-columns 1-36; UTF-8 with a BOM). The nine risk-management columns are `hi_*`; the names this module
-wrote before (`pre_deployment_testing` ... `public_consultation`) are still read on import.
-Multiple-choice cells take OMB's answer sets (`CHOICE_COLUMNS`, `LIST_COLUMNS`; see the choices on `UseCase`),
-in the CSV's shorthand code or the form's lettered wording, and are written back as the code.
-Two optional trailing columns, `onegov_offering` (an offering slug) and `onegov_deployment`
-(a deployment name of the same agency), link a use case to what it runs on.
+OMB's published files are the official record and import as they are. Two files are told apart by
+their header: the individual file (OMB's snake_case columns 1-36 of Validation/data_dictionary.md in
+github.com/ombegov/2025-Federal-Agency-AI-Use-Case-Inventory, UTF-8 with a BOM) and the consolidated
+commercial (COTS) file (`Agency, AI Use Case, Agency Use (Y/N)?, Name of Commercial Product or Service
+Used, Estimated # of Licenses/Users`, keyed by agency name, see `compliance.inventory_cots`).
+
+What the data dictionary allows is accepted; a value outside its answer sets (a misspelt answer, free
+text in a choice column) or a conditional rule not met (a justification, a vendor name) is kept as
+written and listed as a warning on the use case and in the result. Only what cannot be stored
+meaningfully refuses a row: an agency that matches no agency or alias, a row without a use case name,
+a cell longer than its column, a key repeated in the file. The other rows import.
+
+A multiple-choice answer written in the form's lettered wording is stored as OMB's shorthand code
+(the form OMB's published files use); everything else is stored as written, dates included, so an
+export gives back the same cells. Rows are matched on agency and id, or, when the id column is empty
+(agencies may drop it from public files), on the use case name and bureau (`use_case_key`).
+Two optional trailing columns, `onegov_offering` (an offering slug) and `onegov_deployment` (a
+deployment name of the same agency), link a use case to what it runs on.
 """
 
 from __future__ import annotations
@@ -28,7 +38,8 @@ from agencies.models import Agency, Deployment, User
 from agencies.selectors import scope_to_agency
 from catalog.models import Offering
 from compliance.models import UseCase
-from compliance.models.inventory import omb_list_format
+from compliance.models.inventory import omb_list_format, use_case_key
+from core.api.csv_export import csv_cell
 from core.audit import audit_record
 from core.errors import PermissionRefused, ServiceError
 
@@ -56,10 +67,10 @@ RISK_COLUMNS = list(RISK_FIELDS)
 LEGACY_RISK_COLUMNS = {field: column for column, field in RISK_FIELDS.items()}
 LINK_COLUMNS = ["onegov_offering", "onegov_deployment"]
 OMB_COLUMNS = BASE_COLUMNS + RISK_COLUMNS
-REQUIRED_COLUMNS = ["agency", "id", "use_case_name", "development_stage", "is_high_impact"]
+REQUIRED_COLUMNS = ["agency", "use_case_name"]
 # CSV column → model field, where the names differ.
 FIELD_OF = {"id": "use_case_id", "HI_justification": "hi_justification", **RISK_FIELDS}
-SKIPPED = {"agency", "agency_name", *LINK_COLUMNS}
+SKIPPED = {"agency", "agency_name", "operational_date", *LINK_COLUMNS}
 # Each multiple-choice column and its answer set (values as OMB's CSV writes them, labels as OMB's form words them).
 CHOICE_COLUMNS: dict[str, type[models.TextChoices]] = {
     "is_withheld": UseCase.Withheld,
@@ -84,22 +95,48 @@ LIST_COLUMNS: dict[str, type[models.TextChoices]] = {
     "demographic_features": UseCase.Demographic,
     "hi_public_consultation": UseCase.Consultation,
 }
-URL_COLUMNS = {"link_to_data", "pia_url", "code_url"}
-# What OMB's standardized files write in a link column when there is no link (data_standardization_report.md).
-NO_LINK = {"N/A", "None"}
+# The date forms found in OMB's 2025 files and what each means (a month alone is read as its first day).
+DATE_FORMS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%Y", "%m/%d/%y")
+# The data dictionary's "Required: Yes, for ..." rules, by development stage.
+IN_USE = {"Pilot", "Deployed"}
+ACTIVE = {"Pre-deployment", "Pilot", "Deployed"}
+REQUIRED_FOR = {
+    "agency_bureau": None,
+    "is_withheld": None,
+    "development_stage": None,
+    "is_high_impact": None,
+    "topic_area": ACTIVE,
+    "classification": ACTIVE,
+    "problem_solved": ACTIVE,
+    "benefits": ACTIVE,
+    "system_outputs": ACTIVE,
+    "operational_date": IN_USE,
+    "contracting_usage": IN_USE,
+    "have_ato": IN_USE,
+    "data_description": IN_USE,
+    "has_pii": IN_USE,
+    "demographic_features": IN_USE,
+    "has_custom_code": IN_USE,
+}
 
 NOT_CSV = "The file is not UTF-8 CSV text."
 MISSING_COLUMNS = "The header lacks the column(s) {columns}."
-UNKNOWN_AGENCY = "No agency has the abbreviation {value!r}."
+UNKNOWN_AGENCY = "No agency has the abbreviation, name or alias {value!r}."
 OTHER_AGENCY = "You may import use cases of your own agency only."
 REQUIRED = "This field is required."
-CHOOSE = "Use one of: {choices}."
-CHOOSE_ITEM = "{value!r} is not one of: {choices}."
-BAD_LIST = "Give a list as OMB writes it, e.g. ['{example}'] (or items separated by semicolons)."
-BAD_DATE = "Give a date as YYYY-MM-DD or M/D/YYYY."
-BAD_EMAIL = "Give a valid e-mail address."
-BAD_URL = "Give an http:// or https:// address (or N/A)."
-DUPLICATE_ID = "The id {value!r} already appears on line {line}."
+REQUIRED_WHEN = "Required by OMB's data dictionary {when}, but empty."
+NOT_AN_ANSWER = "{value!r} is not one of OMB's answers ({choices}); kept as written."
+NOT_AN_ITEM = "{value!r} is not one of OMB's answers ({choices}); kept as written."
+BAD_LIST = "Not a list as OMB writes it (['a', 'b']); kept as written."
+BAD_DATE = "{value!r} is not a date in a form OMB uses; kept as written."
+BAD_EMAIL = "{value!r} is not an e-mail address; kept as written."
+JUSTIFICATION_MISSING = (
+    "A presumed high-impact use determined not high-impact needs a justification (HI_justification)."
+)
+VENDOR_MISSING = "A vendor-supplied use case in pilot or deployment needs the vendor's name (vendor_name)."
+ATO_SYSTEM_MISSING = "A use case with an ATO in pilot or deployment needs the system's name (system_name_ato)."
+RISK_MISSING = "OMB requires this answer for a deployed high-impact use case."
+DUPLICATE_KEY = "The same use case ({value}) already appears on line {line}."
 UNKNOWN_OFFERING = "No offering has the slug {value!r}."
 UNKNOWN_DEPLOYMENT = "The agency has no deployment named {value!r}."
 TOO_LONG = "At most {limit} characters."
@@ -107,16 +144,22 @@ TOO_LONG = "At most {limit} characters."
 
 @dataclass(frozen=True)
 class RowError:
+    """One problem of one cell: a refusal (the row is not stored) or a warning (stored as written)."""
+
     line: int
     field: str
     message: str
+    value: str = ""
+    refused: bool = True
 
     def __str__(self) -> str:
-        return f"line {self.line}, {self.field}: {self.message}"
+        kind = "refused" if self.refused else "warning"
+        value = f" [{self.value[:60]!r}]" if self.value else ""
+        return f"line {self.line}, {self.field}{value}: {kind}: {self.message}"
 
 
 class InventoryImportError(ServiceError):
-    """An import refused as a whole, with every bad row's line and field."""
+    """A file refused as a whole (not CSV, or a header without the columns that identify a row)."""
 
     code = "invalid_inventory"
 
@@ -129,95 +172,36 @@ class InventoryImportError(ServiceError):
 
 @dataclass
 class ImportResult:
+    kind: str = "individual"
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    with_warnings: int = 0
+    refused: int = 0
     agencies: list[str] = field(default_factory=list)
+    problems: list[RowError] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return [problem for problem in self.problems if not problem.refused]
+
+    @property
+    def refusals(self) -> list[RowError]:
+        return [problem for problem in self.problems if problem.refused]
 
 
-def _parse_date(value: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
+def parse_omb_date(value: str) -> dt.date | None:
+    """A date in any form OMB's 2025 files use, or None."""
+    for form in DATE_FORMS:
         try:
-            return dt.datetime.strptime(value, fmt).date()
+            return dt.datetime.strptime(value, form).date()
         except ValueError:
             continue
-    raise ValueError(BAD_DATE)
-
-
-class _RowParser:
-    """Turns one CSV row into model field values, collecting RowErrors instead of stopping at the first."""
-
-    def __init__(self, agencies: dict[str, Agency], offerings: dict[str, Offering], deployments: dict, actor: User):
-        self.agencies, self.offerings, self.deployments, self.actor = agencies, offerings, deployments, actor
-        self.max_length = {f.name: f.max_length for f in UseCase._meta.concrete_fields if f.max_length}
-
-    def parse(self, line: int, row: dict[str, str], errors: list[RowError]) -> dict | None:
-        start = len(errors)
-        values: dict = {}
-        cell = {column: (row.get(column) or "").strip() for column in row if column}
-        for legacy, column in LEGACY_RISK_COLUMNS.items():
-            if legacy in cell and column not in cell:
-                cell[column] = cell.pop(legacy)
-        agency = self.agencies.get(cell.get("agency", ""))
-        if not cell.get("agency"):
-            errors.append(RowError(line, "agency", REQUIRED))
-        elif agency is None:
-            errors.append(RowError(line, "agency", UNKNOWN_AGENCY.format(value=cell["agency"])))
-        elif self.actor.is_agency_officer and agency.pk != self.actor.agency_id:
-            errors.append(RowError(line, "agency", OTHER_AGENCY))
-        values["agency"] = agency
-        for column in OMB_COLUMNS:
-            if column not in SKIPPED:
-                self._cell(line, column, cell.get(column, ""), values, errors)
-        values["offering"] = self._link(line, "onegov_offering", cell.get("onegov_offering", ""), agency, errors)
-        values["deployment"] = self._link(line, "onegov_deployment", cell.get("onegov_deployment", ""), agency, errors)
-        return values if len(errors) == start else None
-
-    def _cell(self, line: int, column: str, value: str, values: dict, errors: list[RowError]) -> None:
-        name = FIELD_OF.get(column, column)
-        try:
-            values[name] = self._convert(column, name, value)
-        except ValueError as exc:
-            errors.append(RowError(line, column, str(exc)))
-
-    def _convert(self, column: str, name: str, value: str):
-        if column in REQUIRED_COLUMNS and not value:
-            raise ValueError(REQUIRED)
-        if not value:
-            return None if column == "operational_date" else ""
-        if column in CHOICE_COLUMNS:
-            return _choice(value, CHOICE_COLUMNS[column])
-        if column in LIST_COLUMNS:
-            return _choice_list(value, LIST_COLUMNS[column])
-        if column == "operational_date":
-            return _parse_date(value)
-        if column == "contact_email":
-            try:
-                validate_email(value)
-            except ValidationError:
-                raise ValueError(BAD_EMAIL) from None
-        if column in URL_COLUMNS and value not in NO_LINK and not value.lower().startswith(("http://", "https://")):
-            raise ValueError(BAD_URL)
-        limit = self.max_length.get(name)
-        if limit and len(value) > limit:
-            raise ValueError(TOO_LONG.format(limit=limit))
-        return value
-
-    def _link(self, line: int, column: str, value: str, agency: Agency | None, errors: list[RowError]):
-        if not value:
-            return None
-        if column == "onegov_offering":
-            found = self.offerings.get(value)
-            message = UNKNOWN_OFFERING
-        else:
-            found = self.deployments.get((agency.pk if agency else None, value))
-            message = UNKNOWN_DEPLOYMENT
-        if found is None:
-            errors.append(RowError(line, column, message.format(value=value)))
-        return found
+    return None
 
 
 def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(text.replace("–", "-").replace("’", "'").split()).casefold()
 
 
 def _answers(choices: type[models.TextChoices]) -> dict[str, str]:
@@ -230,100 +214,268 @@ def _answers(choices: type[models.TextChoices]) -> dict[str, str]:
     return answers
 
 
-def _choice(value: str, choices: type[models.TextChoices]) -> str:
-    found = _answers(choices).get(_words(value))
-    if found is None:
-        raise ValueError(CHOOSE.format(choices=", ".join(choices.values)))
-    return found
+def undefuse(value: str) -> str:
+    """A cell this registry's export defused ('=...) read back as the text it stands for."""
+    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _choice_list(value: str, choices: type[models.TextChoices]) -> str:
-    """OMB's stringified list ("['a', 'b']"), a JSON list, or items separated by semicolons → OMB's form."""
-    if value.startswith("["):
-        try:
-            items = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            items = None
-        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ValueError(BAD_LIST.format(example=choices.values[0]))
-    else:
-        items = value.split(";")
-    answers = _answers(choices)
-    stored = []
-    for item in (item.strip() for item in items):
-        if _words(item) not in answers:
-            raise ValueError(CHOOSE_ITEM.format(value=item, choices=", ".join(choices.values)))
-        stored.append(answers[_words(item)])
-    return omb_list_format(stored)
+class AgencyIndex:
+    """Finds an agency by OMB abbreviation, full name or alias, whatever the case, spacing or a missing "the"."""
+
+    def __init__(self, agencies: list[Agency]):
+        self.by_key: dict[str, Agency] = {}
+        for agency in agencies:
+            for spelling in (agency.abbreviation, agency.name, *agency.aliases):
+                self.by_key.setdefault(self.key(spelling), agency)
+
+    @staticmethod
+    def key(text: str) -> str:
+        words = [
+            w for w in re.split(r"[\s.,]+", text.replace("&", "and").casefold()) if w and w not in {"the", "u", "s"}
+        ]
+        return " ".join(words)
+
+    def find(self, text: str) -> Agency | None:
+        return self.by_key.get(self.key(text)) if text.strip() else None
 
 
-def _rows(data: bytes | str) -> tuple[csv.DictReader, io.StringIO]:
+def agency_index() -> AgencyIndex:
+    return AgencyIndex(list(Agency.objects.all()))
+
+
+class _RowParser:
+    """Turns one CSV row into model field values, collecting refusals and warnings with line, column and value."""
+
+    def __init__(self, agencies: AgencyIndex, offerings: dict[str, Offering], deployments: dict, actor: User):
+        self.agencies, self.offerings, self.deployments, self.actor = agencies, offerings, deployments, actor
+        self.max_length = {f.name: f.max_length for f in UseCase._meta.concrete_fields if f.max_length}
+
+    def parse(self, line: int, row: dict[str, str], problems: list[RowError]) -> dict | None:
+        start = len(problems)
+        cell = {column: undefuse((row.get(column) or "").strip()) for column in row if column}
+        for legacy, column in LEGACY_RISK_COLUMNS.items():
+            if legacy in cell and column not in cell:
+                cell[column] = cell.pop(legacy)
+        values: dict = {"agency": self._agency(line, cell.get("agency", ""), problems)}
+        if not cell.get("use_case_name"):
+            problems.append(RowError(line, "use_case_name", REQUIRED))
+        values["agency_as_written"] = cell.get("agency", "")
+        values["agency_name_as_written"] = cell.get("agency_name", "")
+        for column in OMB_COLUMNS:
+            if column not in SKIPPED:
+                values[FIELD_OF.get(column, column)] = self._cell(line, column, cell.get(column, ""), problems)
+        self._date(line, cell.get("operational_date", ""), values, problems)
+        agency = values["agency"]
+        values["offering"] = self._link(line, "onegov_offering", cell.get("onegov_offering", ""), agency, problems)
+        values["deployment"] = self._link(
+            line, "onegov_deployment", cell.get("onegov_deployment", ""), agency, problems
+        )
+        if any(problem.refused for problem in problems[start:]):
+            return None
+        self._conditional_rules(line, cell, values, problems)
+        values["import_warnings"] = [str(problem) for problem in problems[start:]]
+        return values
+
+    def _agency(self, line: int, text: str, problems: list[RowError]) -> Agency | None:
+        agency = self.agencies.find(text)
+        if not text:
+            problems.append(RowError(line, "agency", REQUIRED))
+        elif agency is None:
+            problems.append(RowError(line, "agency", UNKNOWN_AGENCY.format(value=text), text))
+        elif self.actor.is_agency_officer and agency.pk != self.actor.agency_id:
+            problems.append(RowError(line, "agency", OTHER_AGENCY, text))
+        return agency
+
+    def _cell(self, line: int, column: str, value: str, problems: list[RowError]) -> str:
+        name = FIELD_OF.get(column, column)
+        if value and column in CHOICE_COLUMNS:
+            found = _answers(CHOICE_COLUMNS[column]).get(_words(value))
+            if found is None:
+                choices = ", ".join(CHOICE_COLUMNS[column].values)
+                problems.append(
+                    RowError(line, column, NOT_AN_ANSWER.format(value=value, choices=choices), value, False)
+                )
+            value = found or value
+        elif value and column in LIST_COLUMNS:
+            value = self._list(line, column, value, problems)
+        elif value and column == "contact_email":
+            try:
+                validate_email(value)
+            except ValidationError:
+                problems.append(RowError(line, column, BAD_EMAIL.format(value=value), value, False))
+        limit = self.max_length.get(name)
+        if limit and len(value) > limit:
+            problems.append(RowError(line, column, TOO_LONG.format(limit=limit), value))
+        return value
+
+    def _list(self, line: int, column: str, value: str, problems: list[RowError]) -> str:
+        """OMB's stringified list ("['a', 'b']", "[]") or semicolon-separated items: kept as written when every
+        item is OMB's own code; re-written as OMB's list when an item was given in the form's wording."""
+        choices = LIST_COLUMNS[column]
+        if value.startswith("["):
+            try:
+                items = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                items = None
+            if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+                problems.append(RowError(line, column, BAD_LIST, value, False))
+                return value
+        else:
+            items = value.split(";")
+        answers, stored, unknown = _answers(choices), [], []
+        for item in (item.strip() for item in items):
+            found = answers.get(_words(item))
+            unknown += [] if found else [item]
+            stored.append(found or item)
+        for item in unknown:
+            message = NOT_AN_ITEM.format(value=item, choices=", ".join(choices.values))
+            problems.append(RowError(line, column, message, item, False))
+        canonical = [item.strip() for item in items] == stored
+        return value if canonical or unknown else omb_list_format(stored)
+
+    def _date(self, line: int, value: str, values: dict, problems: list[RowError]) -> None:
+        values["operational_date_as_written"] = value
+        values["operational_date"] = parse_omb_date(value) if value else None
+        if value and values["operational_date"] is None:
+            problems.append(RowError(line, "operational_date", BAD_DATE.format(value=value), value, False))
+        if len(value) > 40:
+            problems.append(RowError(line, "operational_date", TOO_LONG.format(limit=40), value))
+
+    def _conditional_rules(self, line: int, cell: dict, values: dict, problems: list[RowError]) -> None:
+        """The data dictionary's conditional rules, reported as warnings (OMB's file is the record)."""
+        stage = values["development_stage"]
+        for column, stages in REQUIRED_FOR.items():
+            if not cell.get(column) and (stages is None or stage in stages):
+                when = "for every use case" if stages is None else f"for {stage.lower()} use cases"
+                problems.append(RowError(line, column, REQUIRED_WHEN.format(when=when), "", False))
+        if values["is_high_impact"] == UseCase.Impact.PRESUMED_NOT and not values["hi_justification"]:
+            problems.append(RowError(line, "HI_justification", JUSTIFICATION_MISSING, "", False))
+        vendor_supplied = values["contracting_usage"] in (UseCase.Contracting.VENDOR, UseCase.Contracting.BOTH)
+        if vendor_supplied and stage in IN_USE and not values["vendor_name"]:
+            problems.append(RowError(line, "vendor_name", VENDOR_MISSING, "", False))
+        if values["have_ato"] == UseCase.YesNo.YES and stage in IN_USE and not values["system_name_ato"]:
+            problems.append(RowError(line, "system_name_ato", ATO_SYSTEM_MISSING, "", False))
+        if values["is_high_impact"] == UseCase.Impact.HIGH_IMPACT and stage == UseCase.Stage.DEPLOYED:
+            for column in RISK_COLUMNS:
+                if not cell.get(column):
+                    problems.append(RowError(line, column, RISK_MISSING, "", False))
+
+    def _link(self, line: int, column: str, value: str, agency: Agency | None, problems: list[RowError]):
+        if not value:
+            return None
+        if column == "onegov_offering":
+            found, message = self.offerings.get(value), UNKNOWN_OFFERING
+        else:
+            found, message = self.deployments.get((agency.pk if agency else None, value)), UNKNOWN_DEPLOYMENT
+        if found is None:
+            problems.append(RowError(line, column, message.format(value=value), value))
+        return found
+
+
+def _rows(data: bytes | str) -> csv.DictReader:
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InventoryImportError([RowError(1, "file", NOT_CSV)]) from None
-    text = io.StringIO(data.removeprefix("\ufeff"), newline="")
-    return csv.DictReader(text), text
+    return csv.DictReader(io.StringIO(data.removeprefix("\ufeff"), newline=""))
 
 
 def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
-    """Import an inventory CSV: every row is checked first; any bad row refuses the whole file.
+    """Import one of OMB's inventory files (told apart by the header), row by row.
 
-    1. Read the header and check the required columns are there.
-    2. Parse every row, collecting each problem with its line (as an editor counts it) and column.
-    3. Only when nothing is wrong, create or update all rows (keyed on agency and id) in one transaction.
+    1. Read the header: the COTS file goes to `commercial_use_case_import`; the individual file needs
+       the columns that identify a row (agency, use_case_name).
+    2. Parse every row, collecting refusals and warnings with the line (as an editor counts it), column and value.
+    3. In one transaction, create, update or leave unchanged each row that was not refused (matched on the
+       agency and the id, or name and bureau when there is no id), with its warnings; audit what changed.
     """
     if not (actor.is_gsa_officer or actor.is_agency_officer):
         raise PermissionRefused(OTHER_AGENCY)
-    reader, _ = _rows(data)
-    header = reader.fieldnames or []
+    reader = _rows(data)
+    header = [column.strip() for column in reader.fieldnames or []]
+    from compliance.inventory_cots import COTS_COLUMNS, commercial_use_case_import
+
+    if set(COTS_COLUMNS) <= set(header):
+        return commercial_use_case_import(actor=actor, reader=reader)
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InventoryImportError([RowError(1, c, MISSING_COLUMNS.format(columns=c)) for c in missing])
     parser = _RowParser(
-        {a.abbreviation: a for a in Agency.objects.all()},
+        agency_index(),
         {o.slug: o for o in Offering.objects.all()},
         {(d.agency_id, d.name): d for d in Deployment.objects.all()},
         actor,
     )
-    parsed, errors, seen = [], [], {}
+    result, parsed, seen = ImportResult(), [], {}
     line = 1
     for row in reader:
         start, line = line + 1, reader.line_num
-        values = parser.parse(start, row, errors)
-        key = (row.get("agency", "").strip(), row.get("id", "").strip())
-        if key in seen:
-            errors.append(RowError(start, "id", DUPLICATE_ID.format(value=key[1], line=seen[key])))
-        seen.setdefault(key, start)
+        before = len(result.problems)
+        values = parser.parse(start, row, result.problems)
         if values is not None:
-            parsed.append(values)
-    if errors:
-        raise InventoryImportError(errors)
-    return _save_rows(actor, parsed)
+            key = (
+                values["agency"].pk,
+                use_case_key(values["use_case_id"], values["use_case_name"], values["agency_bureau"]),
+            )
+            if key in seen:
+                shown = values["use_case_id"] or values["use_case_name"][:60]
+                result.problems.append(RowError(start, "id", DUPLICATE_KEY.format(value=shown, line=seen[key]), shown))
+                values = None
+            else:
+                seen[key] = start
+        if values is None:
+            result.refused += 1
+            continue
+        result.with_warnings += len(result.problems) > before
+        parsed.append(values)
+    _save_rows(actor, parsed, result)
+    return result
 
 
-def _save_rows(actor: User, parsed: list[dict]) -> ImportResult:
-    result = ImportResult()
+def _differs(existing: UseCase, values: dict) -> bool:
+    for name, value in values.items():
+        if name in ("offering", "deployment"):
+            if getattr(existing, f"{name}_id") != (value.pk if value else None):
+                return True
+        elif getattr(existing, name) != value:
+            return True
+    return False
+
+
+def _save_rows(actor: User, parsed: list[dict], result: ImportResult) -> None:
     by_agency: dict[int, list[str]] = {}
     with transaction.atomic():
+        agency_ids = {values["agency"].pk for values in parsed}
+        existing_rows = {
+            (uc.agency_id, uc.import_key): uc
+            for uc in UseCase.objects.select_for_update().filter(agency_id__in=agency_ids)
+        }
         for values in parsed:
             agency = values.pop("agency")
-            use_case_id = values.pop("use_case_id")
-            _, created = UseCase.objects.update_or_create(agency=agency, use_case_id=use_case_id, defaults=values)
-            result.created += created
-            result.updated += not created
-            by_agency.setdefault(agency.pk, []).append(use_case_id)
-        for agency_id, ids in by_agency.items():
+            key = use_case_key(values["use_case_id"], values["use_case_name"], values["agency_bureau"])
+            existing = existing_rows.get((agency.pk, key))
+            if existing is None:
+                UseCase.objects.create(agency=agency, import_key=key, **values)
+                result.created += 1
+            elif _differs(existing, values):
+                for name, value in values.items():
+                    setattr(existing, name, value)
+                existing.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+                continue
+            by_agency.setdefault(agency.pk, []).append(values["use_case_id"] or key)
+        for agency_id, keys in by_agency.items():
             audit_record(
                 actor=actor,
                 action="use_cases.imported",
                 object_type="compliance.usecase",
                 agency_id=agency_id,
-                after={"use_case_ids": ids},
+                after={"use_cases": keys},
             )
     result.agencies = sorted(a.abbreviation for a in Agency.objects.filter(pk__in=by_agency))
-    return result
 
 
 def use_case_list(*, user: User, agency: Agency | None = None) -> QuerySet[UseCase]:
@@ -337,21 +489,26 @@ def _cells(use_case: UseCase, columns: list[str]) -> list[str]:
     cells = []
     for column in columns:
         if column == "agency":
-            value = use_case.agency.abbreviation
+            value = use_case.agency_as_written or use_case.agency.abbreviation
         elif column == "agency_name":
-            value = use_case.agency.name
+            value = use_case.agency_name_as_written or use_case.agency.name
+        elif column == "operational_date":
+            written, day = use_case.operational_date_as_written, use_case.operational_date
+            value = written or (day.isoformat() if day else "")
         elif column == "onegov_offering":
             value = use_case.offering.slug if use_case.offering else ""
         elif column == "onegov_deployment":
             value = use_case.deployment.name if use_case.deployment else ""
         else:
             value = getattr(use_case, FIELD_OF.get(column, column))
-        cells.append(value.isoformat() if isinstance(value, dt.date) else (value or ""))
+        cells.append(csv_cell(value or ""))
     return cells
 
 
 def use_case_export(*, use_cases, include_links: bool = False) -> str:
-    """The use cases as OMB's CSV (a BOM, then the snake_case header and one row per use case)."""
+    """The use cases as OMB's CSV: a BOM, then the snake_case header and one row per use case, cells as
+    imported (dates in the form they came in, `[]` lists kept). A cell a spreadsheet would run as a formula
+    gets a leading apostrophe, which the import removes again."""
     columns = OMB_COLUMNS + (LINK_COLUMNS if include_links else [])
     out = io.StringIO(newline="")
     out.write("\ufeff")

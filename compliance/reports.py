@@ -218,7 +218,11 @@ def report_context(report: Report, *, now: dt.datetime) -> dict:
     catalogs = list(
         RequirementCatalog.objects.filter(slug__in=frameworks) if frameworks else RequirementCatalog.objects.all()
     )
-    agencies = [report.agency] if report.agency_id else list(Agency.objects.order_by("abbreviation"))
+    agencies = (
+        [report.agency]
+        if report.agency_id
+        else list(Agency.objects.filter(status=Agency.Status.ACTIVE).order_by("abbreviation"))
+    )
     assessments = agencies_assess(agencies, frameworks=frameworks, now=now)
     context = {
         "report": report,
@@ -304,9 +308,19 @@ def _agency_sections(assessment: AgencyAssessment) -> dict:
         {"use_case": uc, "marks": [PRACTICE_MARK[practice_status(uc, p)] for p in PRACTICE_FIELDS]}
         for uc in assessment.facts.high_impact_use_cases
     ]
+    facts = assessment.facts
+    m26_rows = [
+        {"onboarding": onboarding, "determination": facts.open_source.get(onboarding.offering_id)}
+        for onboarding in facts.onboardings
+        if onboarding.offering.is_llm is not False
+    ]
     return {
         "agency": assessment.agency,
         "results": assessment.results,
+        "memo_results": assessment.memo_results,
+        "control_results": assessment.control_results,
+        "caio_terms": list(reversed(facts.caio_terms)),
+        "m26_rows": m26_rows,
         "counts": [(label, counts.get(key, 0)) for key, label in STATUS_SEGMENTS],
         "inventory": inventory,
         "high_impact_rows": high_impact_rows,
@@ -344,7 +358,7 @@ def _government_sections(assessments: list[AgencyAssessment]) -> dict:
         counts = assessment.counts()
         total.update(counts)
         agency_rows.append({"agency": assessment.agency, "counts": counts, "inventory": _inventory_summary(assessment)})
-        for result in assessment.results:
+        for result in assessment.memo_results:
             tally = tallies.setdefault(
                 result.requirement.pk,
                 RequirementTally(result.requirement, Counter(), 0, result.requirement.is_automatic),

@@ -50,7 +50,15 @@ def _parse_entry(entry: dict, issued_on: dt.date, where: str) -> dict:
         deadline = dt.date.fromisoformat(entry["deadline"])
     elif entry.get("deadline_days") is not None:
         deadline = issued_on + dt.timedelta(days=int(entry["deadline_days"]))
+    every = entry.get("recurs_every_months")
+    if every is not None and (not isinstance(every, int) or every < 1 or deadline is None):
+        raise RequirementDataError(f"{where}: recurs_every_months needs a whole number of months and a deadline")
     return {
+        "kind": Requirement.Kind.MEMO,
+        "supports": "",
+        "waivable": bool(entry.get("waivable", False)),
+        "recurs_every_months": every,
+        "recurs_until": dt.date.fromisoformat(entry["recurs_until"]) if entry.get("recurs_until") else None,
         "section": entry["section"],
         "title": entry["title"],
         "text": entry["text"],
@@ -64,6 +72,17 @@ def _parse_entry(entry: dict, issued_on: dt.date, where: str) -> dict:
         "automatic_check": check,
         "is_active": True,
     }
+
+
+def _parse_control(entry: dict, issued_on: dt.date, where: str, memo_codes: set[str]) -> dict:
+    """A registry control: the registry's own rule, shown apart from the memo's text, mapped to the item it supports."""
+    if entry.get("supports") not in memo_codes:
+        raise RequirementDataError(f"{where}: supports {entry.get('supports')!r} is not a requirement of this file")
+    if not entry.get("automatic_check"):
+        raise RequirementDataError(f"{where}: a registry control is decided by an automatic check")
+    values = _parse_entry(entry, issued_on, where)
+    values.update(kind=Requirement.Kind.REGISTRY_CONTROL, supports=entry["supports"], waivable=False)
+    return values
 
 
 def _scope_of(applies_to: str) -> str:
@@ -85,6 +104,9 @@ def requirement_file_load(path: Path, report: LoadReport) -> None:
         return
     entries = doc.get("requirements") or []
     parsed = [(e.get("id"), _parse_entry(e, issued_on, f"{path.name} entry {i + 1}")) for i, e in enumerate(entries)]
+    memo_codes = {code for code, _ in parsed}
+    for i, entry in enumerate(doc.get("registry_controls") or []):
+        parsed.append((entry.get("id"), _parse_control(entry, issued_on, f"{path.name} control {i + 1}", memo_codes)))
     codes = [code for code, _ in parsed]
     if len(set(codes)) != len(codes):
         raise RequirementDataError(f"{path.name}: requirement ids repeat")
@@ -131,9 +153,14 @@ def requirement_list(*, frameworks: list[str] | None = None):
     return queryset
 
 
-def requirement_deadlines(*, frameworks: list[str] | None = None, after: dt.date | None = None):
-    """Requirements with a dated deadline (for alerts), soonest first."""
-    queryset = requirement_list(frameworks=frameworks).filter(deadline__isnull=False)
+def requirement_deadlines(*, frameworks: list[str] | None = None, after: dt.date | None = None) -> list[Requirement]:
+    """Requirements with a dated deadline (for alerts), by their next due date as of `after`, soonest first.
+
+    A recurring deadline (the compliance plan, the inventory) counts with its next occurrence, so a
+    requirement whose first deadline has passed is still listed when it comes round again.
+    """
+    requirements = list(requirement_list(frameworks=frameworks).filter(deadline__isnull=False))
     if after:
-        queryset = queryset.filter(deadline__gte=after)
-    return queryset.order_by("deadline", "code")
+        requirements = [r for r in requirements if r.next_due(after) >= after]
+    today = after or dt.date.today()
+    return sorted(requirements, key=lambda r: (r.next_due(today), r.code))

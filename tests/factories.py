@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import factory
 
-from agencies.models import Agency, Deployment, Onboarding, Role, User
+from agencies.models import Agency, ChiefAIOfficer, Deployment, Onboarding, Role, User
 from catalog.models import Agreement, Artifact, FedRAMPProduct, ModelVersion, Offering, Vendor
 
 PASSWORD = "correct-horse-battery-staple"
@@ -85,11 +85,36 @@ class ArtifactFactory(factory.django.DjangoModelFactory):
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
+    """An active agency; `caio_name` (with `caio_designated_on`, `caio_title`, `caio_grade`) records its CAIO."""
+
     class Meta:
         model = Agency
 
     name = factory.Sequence(lambda n: f"Agency {n}")
     abbreviation = factory.Sequence(lambda n: f"AG{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        caio = {key.removeprefix("caio_"): kwargs.pop(key) for key in list(kwargs) if key.startswith("caio_")}
+        agency = super()._create(model_class, *args, **kwargs)
+        if caio.get("name"):
+            designated_on = caio.get("designated_on") or dt.date(2025, 5, 1)
+            if isinstance(designated_on, str):
+                designated_on = dt.date.fromisoformat(designated_on)
+            ChiefAIOfficer.objects.create(
+                agency=agency,
+                name=caio["name"],
+                title=caio.get("title") or "Chief AI Officer",
+                grade=caio.get("grade", "SES"),
+                designated_on=designated_on,
+                omb_notified_on=caio.get("omb_notified_on"),
+            )
+        return agency
+
+
+def chief_ai_officer(agency: Agency, **kwargs) -> ChiefAIOfficer:
+    values = {"name": "Grace Hopper", "title": "Chief AI Officer", "grade": "SES", "designated_on": dt.date(2025, 5, 1)}
+    return ChiefAIOfficer.objects.create(agency=agency, **{**values, **kwargs})
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,12 +2,18 @@
 
 from rest_framework import serializers
 
-from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition
+from agencies.models import Agency, ChiefAIOfficer, Deployment, Onboarding, OnboardingTransition
 from catalog.models import ModelVersion, Offering
+from core.api.fields import BlankableURLField
 
 
 class AgencySerializer(serializers.ModelSerializer):
+    """An agency with its current Chief AI Officer (the full history is at `/agencies/{id}/caio/`)."""
+
+    caio_name = serializers.CharField(read_only=True, help_text="The CAIO in office, or empty.")
+    caio_title = serializers.CharField(read_only=True)
     caio_email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    caio_designated_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
@@ -18,6 +24,10 @@ class AgencySerializer(serializers.ModelSerializer):
             "cgac_code",
             "parent",
             "is_cfo_act",
+            "is_intelligence_community",
+            "status",
+            "closed_on",
+            "aliases",
             "caio_name",
             "caio_title",
             "caio_email",
@@ -82,6 +92,18 @@ class OnboardingFactsSerializer(serializers.Serializer):
     data_portability = serializers.BooleanField(required=False, allow_null=True)
     ato_granted_on = serializers.DateField(required=False, allow_null=True)
     ato_expires_on = serializers.DateField(required=False, allow_null=True)
+    # Issue 12: the other M-25-22 lock-in protections, the dates that decide which memo binds, and M-26-04.
+    knowledge_transfer = serializers.BooleanField(required=False, allow_null=True)
+    rights_to_code_and_models = serializers.BooleanField(required=False, allow_null=True)
+    licensing_pricing_transparency = serializers.BooleanField(required=False, allow_null=True)
+    solicitation_date = serializers.DateField(required=False, allow_null=True)
+    option_exercise_date = serializers.DateField(required=False, allow_null=True)
+    unbiased_ai_clause = serializers.BooleanField(required=False, allow_null=True)
+    unbiased_ai_material = serializers.BooleanField(required=False, allow_null=True)
+    vendor_aup_url = BlankableURLField(max_length=500, required=False)
+    vendor_cards_url = BlankableURLField(max_length=500, required=False)
+    vendor_end_user_resources_url = BlankableURLField(max_length=500, required=False)
+    vendor_feedback_url = BlankableURLField(max_length=500, required=False)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -139,3 +161,52 @@ class DeploymentCreateSerializer(DeploymentSerializer):
     """On creation a GSA officer names the agency; an agency officer's deployment is always their agency's."""
 
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
+
+
+# Issue 12: the Chief AI Officer's history.
+
+
+class ChiefAIOfficerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None, allow_null=True)
+    has_designation_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChiefAIOfficer
+        fields = [
+            "id",
+            "agency",
+            "name",
+            "title",
+            "grade",
+            "email",
+            "designated_on",
+            "ended_on",
+            "omb_notified_on",
+            "vacancy_notified_on",
+            "has_designation_document",
+            "designation_document_sha256",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_designation_document(self, term) -> bool:
+        return bool(term.designation_document)
+
+
+class CaioDesignateSerializer(serializers.Serializer):
+    """A new Chief AI Officer; the current one's term ends on `designated_on`."""
+
+    name = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200)
+    grade = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    designated_on = serializers.DateField()
+    omb_notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    designation_document = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class CaioVacateSerializer(serializers.Serializer):
+    vacated_on = serializers.DateField()
+    omb_notified_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -15,6 +15,9 @@ from rest_framework.response import Response
 
 from agencies.api.serializers import (
     AgencySerializer,
+    CaioDesignateSerializer,
+    CaioVacateSerializer,
+    ChiefAIOfficerSerializer,
     DeploymentCreateSerializer,
     DeploymentSerializer,
     OnboardingFactsSerializer,
@@ -23,6 +26,7 @@ from agencies.api.serializers import (
     OnboardingTransitionSerializer,
     ReasonSerializer,
 )
+from agencies.caio import caio_designate, caio_vacate
 from agencies.filtersets import (
     AgencyFilterSet,
     DeploymentFilterSet,
@@ -59,11 +63,38 @@ def _agency_for_write(user, requested):
 class AgencyViewSet(ApiReadViewSet):
     serializer_class = AgencySerializer
     filterset_class = AgencyFilterSet
-    search_fields = ["name", "abbreviation", "caio_name"]
+    write_roles = AGENCY_OR_GSA
+    search_fields = ["name", "abbreviation", "caio_terms__name"]
     ordering_fields = ["name", "abbreviation", "created_at"]
 
     def get_queryset(self):
-        return agency_list(user=self.request.user)
+        return agency_list(user=self.request.user).prefetch_related("caio_terms")
+
+    @extend_schema(methods=["GET"], responses=ChiefAIOfficerSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CaioDesignateSerializer, responses={201: ChiefAIOfficerSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="caio", url_name="caio", pagination_class=None)
+    def caio(self, request, pk=None):
+        """The Chief AI Officer's history (GET), or a new designation (POST; GSA or the agency's own officers)."""
+        agency = self.get_object()
+        if request.method == "GET":
+            return Response(
+                ChiefAIOfficerSerializer(agency.caio_terms.order_by("-designated_on", "-pk"), many=True).data
+            )
+        data = CaioDesignateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        term = caio_designate(actor=request.user, agency=agency, document=fields.pop("designation_document"), **fields)
+        return Response(ChiefAIOfficerSerializer(term).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaioVacateSerializer, responses=ChiefAIOfficerSerializer)
+    @action(detail=True, methods=["post"], url_path="caio/vacate", url_name="caio_vacate")
+    def caio_vacate(self, request, pk=None):
+        """Record that the Chief AI Officer position became vacant."""
+        agency = self.get_object()
+        data = CaioVacateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        term = caio_vacate(actor=request.user, agency=agency, **data.validated_data)
+        return Response(ChiefAIOfficerSerializer(term).data)
 
 
 def _transition_action(name: str):

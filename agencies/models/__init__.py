@@ -6,10 +6,12 @@ One module per subject; every model is re-exported here for Django.
 from agencies.models.directory import (
     Agency,
     ApiToken,
+    ChiefAIOfficer,
     Deployment,
     IdentityLink,
     Onboarding,
     OnboardingTransition,
+    OpenSourceDetermination,
     Role,
     User,
 )
@@ -19,10 +21,12 @@ from agencies.models.webhooks import WebhookDelivery, WebhookSubscription
 __all__ = [
     "Agency",
     "ApiToken",
+    "ChiefAIOfficer",
     "Deployment",
     "IdentityLink",
     "Onboarding",
     "OnboardingTransition",
+    "OpenSourceDetermination",
     "Role",
     "SignInThrottle",
     "User",

@@ -21,7 +21,17 @@ class Role(models.TextChoices):
 
 
 class Agency(models.Model):
-    """A federal agency (department, independent agency or component) and its Chief AI Officer."""
+    """A federal agency (department, independent agency or component).
+
+    `abbreviation` is the key OMB's inventory files use (STATE, not DOS); `aliases` hold the other
+    abbreviations and full-name spellings the agency appears under (OMB's COTS file keys agencies by
+    inconsistently spelled names). A closed agency keeps its records but is not assessed. The Chief AI
+    Officer is recorded with its history in `ChiefAIOfficer`.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
 
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(
@@ -32,10 +42,16 @@ class Agency(models.Model):
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="components")
     is_cfo_act = models.BooleanField(default=False, help_text="Listed in 31 U.S.C. § 901(b).")
-    caio_name = models.CharField("Chief AI Officer", max_length=200, blank=True)
-    caio_title = models.CharField("Chief AI Officer's title", max_length=200, blank=True)
-    caio_email = models.EmailField("Chief AI Officer's e-mail", blank=True)
-    caio_designated_on = models.DateField("Chief AI Officer designated on", null=True, blank=True)
+    # Issue 12: who reports, under which names, and whether the agency still exists.
+    is_intelligence_community = models.BooleanField(
+        default=False, help_text="An element of the Intelligence Community (50 U.S.C. § 3003(4))."
+    )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other abbreviations and name spellings, e.g. DOS, Department of State."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField(null=True, blank=True)
+    status_source = models.CharField(max_length=300, blank=True, help_text="Where the status and date come from.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,14 +64,51 @@ class Agency(models.Model):
                 condition=Q(cgac_code__isnull=True) | Q(cgac_code__regex=r"^[0-9A-Z]{3}$"),
                 name="agencies_agency_cgac_format",
             ),
+            models.CheckConstraint(
+                condition=Q(status="active", closed_on__isnull=True) | Q(status="closed", closed_on__isnull=False),
+                name="agencies_agency_closed_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.abbreviation})"
 
+    def clean(self) -> None:
+        if (self.status == self.Status.CLOSED) != (self.closed_on is not None):
+            raise ValidationError({"closed_on": "A closed agency has a closing date; an active one has none."})
+
+    def is_active_on(self, day) -> bool:
+        return self.status == self.Status.ACTIVE or (self.closed_on is not None and day < self.closed_on)
+
+    @property
+    def current_caio(self) -> ChiefAIOfficer | None:
+        """The Chief AI Officer in office (the term without an end), read from prefetched terms when loaded."""
+        terms = [term for term in self.caio_terms.all() if term.ended_on is None]
+        return max(terms, key=lambda term: (term.designated_on, term.pk)) if terms else None
+
     @property
     def has_caio(self) -> bool:
-        return bool(self.caio_name and self.caio_designated_on)
+        return self.current_caio is not None
+
+    @property
+    def caio_name(self) -> str:
+        caio = self.current_caio
+        return caio.name if caio else ""
+
+    @property
+    def caio_title(self) -> str:
+        caio = self.current_caio
+        return caio.title if caio else ""
+
+    @property
+    def caio_email(self) -> str:
+        caio = self.current_caio
+        return caio.email if caio else ""
+
+    @property
+    def caio_designated_on(self):
+        caio = self.current_caio
+        return caio.designated_on if caio else None
 
 
 class User(AbstractUser):
@@ -133,6 +186,38 @@ class Onboarding(models.Model):
     )
     ato_granted_on = models.DateField("ATO granted on", null=True, blank=True)
     ato_expires_on = models.DateField("ATO expires on", null=True, blank=True)
+    # Issue 12: the other three M-25-22 lock-in protections (data_portability above is the fourth).
+    knowledge_transfer = models.BooleanField(
+        null=True, blank=True, help_text="M-25-22: the contract provides for knowledge transfer."
+    )
+    rights_to_code_and_models = models.BooleanField(
+        null=True, blank=True, help_text="M-25-22: the agency has rights to code and models produced under it."
+    )
+    licensing_pricing_transparency = models.BooleanField(
+        null=True, blank=True, help_text="M-25-22: licensing and pricing are transparent."
+    )
+    # Issue 12: the dates that decide whether M-25-22 and M-26-04 apply, and the M-26-04 contract facts.
+    solicitation_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the solicitation (or the order) under which the contract was awarded issued.",
+    )
+    option_exercise_date = models.DateField(
+        null=True, blank=True, help_text="The next option that extends performance: M-26-04 terms must be in by then."
+    )
+    unbiased_ai_clause = models.BooleanField(
+        "Unbiased AI Principles clause",
+        null=True,
+        blank=True,
+        help_text="M-26-04: the contract requires the principles.",
+    )
+    unbiased_ai_material = models.BooleanField(
+        null=True, blank=True, help_text="M-26-04: compliance is designated material to eligibility and payment."
+    )
+    vendor_aup_url = models.URLField("Vendor acceptable-use policy", max_length=500, blank=True)
+    vendor_cards_url = models.URLField("Model, system or data cards", max_length=500, blank=True)
+    vendor_end_user_resources_url = models.URLField("End-user resources", max_length=500, blank=True)
+    vendor_feedback_url = models.URLField("Feedback channel", max_length=500, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -192,6 +277,26 @@ class Onboarding(models.Model):
     def clean(self) -> None:
         if self.ato_granted_on and self.ato_expires_on and self.ato_expires_on <= self.ato_granted_on:
             raise ValidationError({"ato_expires_on": "The ATO must expire after it was granted."})
+
+    @property
+    def lock_in_protections(self) -> dict[str, bool | None]:
+        """The four M-25-22 vendor lock-in protections, by label: True, False or None (not recorded)."""
+        return {
+            "knowledge transfer": self.knowledge_transfer,
+            "data and model portability": self.data_portability,
+            "rights to code and models": self.rights_to_code_and_models,
+            "transparent licensing and pricing": self.licensing_pricing_transparency,
+        }
+
+    @property
+    def vendor_resources(self) -> dict[str, str]:
+        """The four items M-26-04 asks of an LLM vendor, by label: the link, or "" when not recorded."""
+        return {
+            "acceptable-use policy": self.vendor_aup_url,
+            "model, system or data cards": self.vendor_cards_url,
+            "end-user resources": self.vendor_end_user_resources_url,
+            "feedback channel": self.vendor_feedback_url,
+        }
 
     @property
     def contract_facts_missing(self) -> list[str]:
@@ -339,3 +444,84 @@ class IdentityLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+# Issue 12: the Chief AI Officer with its history, and the agency's M-26-04 open-source determination.
+
+
+class ChiefAIOfficer(models.Model):
+    """One term of an agency's Chief AI Officer (M-25-21 §3(a)(i)): who, which title and grade, from when to when.
+
+    History is appended: a new designation ends the current term instead of overwriting it, and a
+    vacancy is a term that ends without a successor. `omb_notified_on` records the notice to OMB that
+    M-25-21 requires within 30 days of a change; the designation document is kept with its sha256.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="caio_terms")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    grade = models.CharField(
+        max_length=40, blank=True, help_text="e.g. SES, ST, SL or GS-15: M-25-21 sets a minimum by agency type."
+    )
+    email = models.EmailField(blank=True)
+    designated_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    omb_notified_on = models.DateField("OMB notified on", null=True, blank=True)
+    vacancy_notified_on = models.DateField("OMB notified of the vacancy on", null=True, blank=True)
+    designation_document = models.FileField(upload_to="caio/%Y/", max_length=300, blank=True)
+    designation_document_sha256 = models.CharField(max_length=64, blank=True)
+    # Empty only for a term carried over from the single CAIO fields the agency had before this history.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__abbreviation", "-designated_on", "-pk"]
+        verbose_name = "Chief AI Officer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(ended_on__isnull=True), name="agencies_caio_one_current_per_agency"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("designated_on")),
+                name="agencies_caio_ends_after_designation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.abbreviation} CAIO {self.name}"
+
+    def clean(self) -> None:
+        if self.ended_on and self.ended_on < self.designated_on:
+            raise ValidationError({"ended_on": "A term ends on or after its designation."})
+
+    def in_office_on(self, day) -> bool:
+        return self.designated_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class OpenSourceDetermination(models.Model):
+    """The agency's M-26-04 determination whether an LLM offering is under a free, open-source license.
+
+    It is the agency's call (M-26-04 leaves Meta's Llama license unresolved), so it is kept per agency
+    and offering rather than on the offering, and outlives any one onboarding: an agency that offboards
+    and comes back has already decided. Each new determination is appended; the latest one counts.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="open_source_determinations")
+    offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="open_source_determinations")
+    is_open_source = models.BooleanField(help_text="The agency treats the license as free and open source.")
+    reason = models.TextField()
+    determined_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__abbreviation", "offering__name", "-determined_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="agencies_opensourcedetermination_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "open source" if self.is_open_source else "not open source"
+        return f"{self.agency.abbreviation}: {self.offering} is {verdict}"

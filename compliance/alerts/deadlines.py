@@ -18,7 +18,8 @@ from django.conf import settings
 
 from agencies.models import Agency
 from compliance.alerts.sources import AlertCandidate, Audience, alert_source, expiry_threshold, in_days
-from compliance.models import AlertKind, EvidenceStatus, Requirement
+from compliance.checks import WAIVER_REPORT_DAYS, waiver_reports
+from compliance.models import AlertKind, Evidence, EvidenceStatus, Requirement
 from compliance.services import RequirementResult, agencies_assess, requirement_deadlines
 
 OPEN_STATUSES = (EvidenceStatus.NOT_MET, EvidenceStatus.PARTIALLY_MET)
@@ -33,8 +34,11 @@ def requirements_due(today: dt.date) -> list[tuple[Requirement, int]]:
     """Active requirements with a deadline that has reached a threshold today, with that threshold."""
     horizon = today + dt.timedelta(days=max(settings.ALERT_EXPIRY_DAYS))
     due = []
-    for requirement in requirement_deadlines(after=today).filter(deadline__lte=horizon):
-        threshold = expiry_threshold((requirement.deadline - today).days)
+    for requirement in requirement_deadlines(after=today):
+        deadline = requirement.next_due(today)
+        if deadline > horizon:
+            continue
+        threshold = expiry_threshold((deadline - today).days)
         if threshold is not None and requirement.applies_to != Requirement.AppliesTo.OMB:
             due.append((requirement, threshold))
     return due
@@ -42,7 +46,7 @@ def requirements_due(today: dt.date) -> list[tuple[Requirement, int]]:
 
 def deadline_candidate(agency: Agency, result: RequirementResult, threshold: int, today: dt.date) -> AlertCandidate:
     """The alert for one open requirement of one agency: what is due, by when, and what to record."""
-    requirement, deadline = result.requirement, result.requirement.deadline
+    requirement, deadline = result.requirement, result.requirement.next_due(today)
     for_gsa = requirement.applies_to == Requirement.AppliesTo.GSA
     audience = Audience(gsa_officers=True) if for_gsa else Audience(agency_ids=frozenset({agency.pk}))
     note = f" ({requirement.deadline_note})" if requirement.deadline_note else ""
@@ -82,10 +86,46 @@ def omb_deadlines(today: dt.date) -> Iterator[AlertCandidate]:
     due = {requirement.pk: threshold for requirement, threshold in requirements_due(today)}
     if not due:
         return
-    agencies = list(Agency.objects.order_by("abbreviation"))
+    agencies = list(Agency.objects.filter(status=Agency.Status.ACTIVE).order_by("abbreviation"))
     now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
     for assessment in agencies_assess(agencies, now=now):
         for result in assessment.results:
             threshold = due.get(result.requirement.pk)
             if threshold is not None and result.status in OPEN_STATUSES:
                 yield deadline_candidate(assessment.agency, result, threshold, today)
+
+
+def _waiver_candidate(waiver: Evidence, what: str, due: dt.date, threshold: int, today: dt.date) -> AlertCandidate:
+    agency, requirement = waiver.agency, waiver.requirement
+    subject = f" for {waiver.use_case.label}" if waiver.use_case_id else ""
+    return AlertCandidate(
+        kind=AlertKind.OMB_DEADLINE,
+        dedupe_key=f"omb_deadline:waiver={waiver.pk}:{what}:{due}:{threshold}d",
+        title=f"{agency.abbreviation}: {requirement.code} waiver{subject}: {what} due {in_days((due - today).days)}",
+        message=(
+            f"The Chief AI Officer's waiver of {requirement.code} {requirement.title}{subject} needs its {what} "
+            f"by {due:%d %b %Y} (M-25-21 §4(a)(ii)-(iii))."
+        ),
+        action=f"Record the {what} in the registry before {due:%d %b %Y}.",
+        audience=Audience(agency_ids=frozenset({agency.pk})),
+        due_on=due,
+        threshold_days=threshold,
+        agency_id=agency.pk,
+        obj=waiver,
+    )
+
+
+@alert_source(AlertKind.OMB_DEADLINE)
+def waiver_deadlines(today: dt.date) -> Iterator[AlertCandidate]:
+    """Waivers whose report to OMB (30 days after a grant or revocation) or yearly re-certification falls due."""
+    waivers = Evidence.objects.filter(status=EvidenceStatus.WAIVED, agency__status=Agency.Status.ACTIVE)
+    for waiver in waivers.select_related("agency", "requirement", "use_case"):
+        for event, day, reported in waiver_reports(waiver):
+            due = day + dt.timedelta(days=WAIVER_REPORT_DAYS)
+            threshold = expiry_threshold((due - today).days)
+            if reported is None and threshold is not None and due >= today:
+                yield _waiver_candidate(waiver, f"report of its {event} to OMB", due, threshold, today)
+        due = waiver.waiver_recertify_by
+        threshold = expiry_threshold((due - today).days) if due and due >= today else None
+        if waiver.waiver_revoked_on is None and threshold is not None:
+            yield _waiver_candidate(waiver, "re-certification", due, threshold, today)

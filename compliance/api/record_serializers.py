@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency, Onboarding
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Report, Requirement, UseCase
+from compliance.models.requirements import RECORDABLE_STATUSES
 
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 
@@ -81,11 +82,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceRecordSerializer(serializers.Serializer):
-    """Record (create or replace) evidence. Agency officers record for their own agency (leave `agency` out)."""
+    """Record (create or replace) evidence. Agency officers record for their own agency (leave `agency` out).
+
+    A waiver is recorded as the Chief AI Officer's (the one in office on `waiver_granted_on`), and only for the
+    seven minimum practices.
+    """
 
     requirement = serializers.SlugRelatedField(slug_field="code", queryset=Requirement.objects.filter(is_active=True))
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=EvidenceStatus.choices)
+    status = serializers.ChoiceField(choices=RECORDABLE_STATUSES)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     use_case = serializers.PrimaryKeyRelatedField(queryset=UseCase.objects.none(), required=False, allow_null=True)
     onboarding = serializers.PrimaryKeyRelatedField(queryset=Onboarding.objects.none(), required=False, allow_null=True)
@@ -107,7 +112,7 @@ class EvidenceRecordSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data["status"] == EvidenceStatus.WAIVED:
-            waiver = ("waiver_granted_by", "waiver_granted_on", "waiver_justification", "waiver_recertify_by")
+            waiver = ("waiver_granted_on", "waiver_justification", "waiver_recertify_by")
             missing = {name: ["Required for a waiver."] for name in waiver if not data.get(name)}
             if missing:
                 raise serializers.ValidationError(missing)
@@ -134,10 +139,23 @@ class UseCaseImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="OMB's inventory CSV (UTF-8, with or without a BOM).")
 
 
+class ImportProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    field = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()
+    refused = serializers.BooleanField(help_text="True: the row was not stored. False: stored as written, a warning.")
+
+
 class ImportResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["individual", "cots"])
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    with_warnings = serializers.IntegerField()
+    refused = serializers.IntegerField()
     agencies = serializers.ListField(child=serializers.CharField())
+    problems = ImportProblemSerializer(many=True)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -246,6 +264,12 @@ class RequirementResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=EvidenceStatus.choices)
     automatic = serializers.BooleanField()
     detail = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField(source="requirement.kind", help_text="memo, or registry_control")
+    supports = serializers.CharField(source="requirement.supports", help_text="For a registry control: its memo item.")
+    mandatory = serializers.BooleanField(source="requirement.mandatory", help_text="False: a recommendation.")
+    counted = serializers.BooleanField(source="counts_toward_roll_up", help_text="Counted in the agency's counts.")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Where the status comes from.")
+    next_due = serializers.DateField(allow_null=True, help_text="The next due date (recurring deadlines roll forward).")
     subjects = SubjectResultSerializer(many=True)
 
 

@@ -196,8 +196,9 @@ class UseCaseViewSet(ApiReadViewSet):
     @extend_schema(
         responses={(200, "text/csv"): OpenApiTypes.STR},
         description="OMB's CSV as OMB defines it (a BOM, OMB's snake_case columns; `links=true` adds the "
-        "registry's offering and deployment columns). Cells are as recorded, so the file imports back unchanged; "
-        "use `?format=csv` on the list for a spreadsheet-safe export.",
+        "registry's offering and deployment columns). Cells are as imported (dates in the form they came in, `[]` "
+        "lists); a cell a spreadsheet would run as a formula gets a leading apostrophe, which the import removes, "
+        "so the file imports back unchanged.",
         parameters=[OpenApiParameter("links", OpenApiTypes.BOOL)],
     )
     @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, OmbCsvRenderer])

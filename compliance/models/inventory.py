@@ -10,6 +10,7 @@ Validation/data_dictionary.md. The two select-multiple fields hold OMB's stringi
 from __future__ import annotations
 
 import ast
+import hashlib
 
 from django.db import models
 from django.db.models import Q
@@ -202,44 +203,58 @@ class UseCase(models.Model):
         CAIO_WAIVED = "CAIO Waived", f"f) {WAIVED_LABEL}"
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="use_cases")
-    use_case_id = models.CharField("Use Case ID", max_length=50)
-    use_case_name = models.CharField(max_length=500)
-    agency_bureau = models.CharField(max_length=500, blank=True)
-    contact_email = models.CharField(max_length=254, blank=True)
-    is_withheld = models.CharField(max_length=100, choices=Withheld.choices, blank=True)
-    development_stage = models.CharField(max_length=20, choices=Stage.choices)
-    is_high_impact = models.CharField(max_length=60, choices=Impact.choices)
+    use_case_id = models.CharField("Use Case ID", max_length=60, blank=True)
+    use_case_name = models.TextField()
+    agency_bureau = models.TextField(blank=True)
+    contact_email = models.TextField(blank=True)
+    is_withheld = models.CharField(max_length=500, choices=Withheld.choices, blank=True)
+    development_stage = models.CharField(max_length=500, choices=Stage.choices, blank=True)
+    is_high_impact = models.CharField(max_length=500, choices=Impact.choices, blank=True)
     hi_justification = models.TextField(blank=True)
-    topic_area = models.CharField(max_length=100, choices=Topic.choices, blank=True)
-    classification = models.CharField(max_length=200, choices=Classification.choices, blank=True)
+    topic_area = models.CharField(max_length=500, choices=Topic.choices, blank=True)
+    classification = models.CharField(max_length=500, choices=Classification.choices, blank=True)
     problem_solved = models.TextField(blank=True)
     benefits = models.TextField(blank=True)
     system_outputs = models.TextField(blank=True)
     operational_date = models.DateField(null=True, blank=True)
-    contracting_usage = models.CharField(max_length=100, choices=Contracting.choices, blank=True)
-    vendor_name = models.CharField(max_length=500, blank=True)
-    have_ato = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    system_name_ato = models.CharField(max_length=500, blank=True)
+    contracting_usage = models.CharField(max_length=500, choices=Contracting.choices, blank=True)
+    vendor_name = models.TextField(blank=True)
+    have_ato = models.CharField(max_length=500, choices=YesNo.choices, blank=True)
+    system_name_ato = models.TextField(blank=True)
     data_description = models.TextField(blank=True)
-    link_to_data = models.CharField(max_length=1000, blank=True)
-    has_pii = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    pia_url = models.CharField(max_length=1000, blank=True)
-    demographic_features = models.CharField(
-        max_length=500, blank=True, help_text="OMB's stringified list, e.g. ['b) Sex', 'c) Age']."
-    )
-    has_custom_code = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    code_url = models.CharField(max_length=1000, blank=True)
+    link_to_data = models.TextField(blank=True, help_text="Free text in OMB's data dictionary (a link, or e.g. No).")
+    has_pii = models.CharField(max_length=500, choices=YesNo.choices, blank=True)
+    pia_url = models.TextField(blank=True, help_text="Free text in OMB's data dictionary.")
+    demographic_features = models.TextField(blank=True, help_text="OMB's stringified list, e.g. ['b) Sex', 'c) Age'].")
+    has_custom_code = models.CharField(max_length=500, choices=YesNo.choices, blank=True)
+    code_url = models.TextField(blank=True, help_text="Free text in OMB's data dictionary.")
     # The nine risk-management fields, required for deployed high-impact use cases (OMB's hi_* columns).
-    pre_deployment_testing = models.CharField(max_length=40, choices=Practice.choices, blank=True)
-    impact_assessment = models.CharField(max_length=40, choices=Practice.choices, blank=True)
+    pre_deployment_testing = models.CharField(max_length=500, choices=Practice.choices, blank=True)
+    impact_assessment = models.CharField(max_length=500, choices=Practice.choices, blank=True)
     potential_impacts = models.TextField(blank=True)
-    independent_review = models.CharField(max_length=40, choices=Review.choices, blank=True)
-    ongoing_monitoring = models.CharField(max_length=40, choices=Monitoring.choices, blank=True)
-    operator_training = models.CharField(max_length=40, choices=Training.choices, blank=True)
-    fail_safe = models.CharField(max_length=40, choices=FailSafe.choices, blank=True)
-    appeal_process = models.CharField(max_length=40, choices=Appeal.choices, blank=True)
-    public_consultation = models.CharField(
-        max_length=500, blank=True, help_text="OMB's stringified list, e.g. ['Usability Testing', 'Other']."
+    independent_review = models.CharField(max_length=500, choices=Review.choices, blank=True)
+    ongoing_monitoring = models.CharField(max_length=500, choices=Monitoring.choices, blank=True)
+    operator_training = models.CharField(max_length=500, choices=Training.choices, blank=True)
+    fail_safe = models.CharField(max_length=500, choices=FailSafe.choices, blank=True)
+    appeal_process = models.CharField(max_length=500, choices=Appeal.choices, blank=True)
+    public_consultation = models.TextField(
+        blank=True, help_text="OMB's stringified list, e.g. ['Usability Testing', 'Other']."
+    )
+
+    # Issue 12: OMB's published file is the official record. Cells are kept as OMB wrote them (a date in
+    # the form it came in, an answer outside the data dictionary's set) and what the dictionary would not
+    # allow is listed as a warning. A row without an id is matched on `import_key` on the next import.
+    operational_date_as_written = models.CharField(max_length=40, blank=True)
+    agency_as_written = models.CharField(max_length=300, blank=True)
+    agency_name_as_written = models.CharField(max_length=300, blank=True)
+    import_key = models.CharField(
+        max_length=64, default="", help_text="The id, or a digest of name and bureau when none."
+    )
+    import_warnings = models.JSONField(default=list, blank=True)
+    # M-25-21 §4(a)(i)(B): a pilot is exempt from the minimum practices only when the CAIO certified it.
+    pilot_certified_on = models.DateField("Pilot certified by the CAIO on", null=True, blank=True)
+    pilot_certified_by = models.ForeignKey(
+        "agencies.ChiefAIOfficer", null=True, blank=True, on_delete=models.PROTECT, related_name="pilot_certifications"
     )
 
     # Links into the registry.
@@ -255,30 +270,31 @@ class UseCase(models.Model):
     class Meta:
         ordering = ["agency__abbreviation", "use_case_id"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "use_case_id"], name="compliance_usecase_unique_id"),
-            models.CheckConstraint(
-                condition=Q(development_stage__in=["Pre-deployment", "Pilot", "Deployed", "Retired"]),
-                name="compliance_usecase_stage_valid",
+            models.UniqueConstraint(fields=["agency", "import_key"], name="compliance_usecase_unique_import_key"),
+            models.UniqueConstraint(
+                fields=["agency", "use_case_id"],
+                condition=~Q(use_case_id=""),
+                name="compliance_usecase_unique_id",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    is_high_impact__in=[
-                        "High-impact",
-                        "Presumed High-Impact, but Not High-impact",
-                        "Not High-impact",
-                    ]
-                ),
-                name="compliance_usecase_impact_valid",
-            ),
+            models.CheckConstraint(condition=~Q(import_key=""), name="compliance_usecase_import_key_set"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.use_case_id} {self.use_case_name}"
+        return f"{self.use_case_id or '(no id)'} {self.use_case_name}"
+
+    def save(self, *args, **kwargs):
+        if not self.import_key:
+            self.import_key = use_case_key(self.use_case_id, self.use_case_name, self.agency_bureau)
+        super().save(*args, **kwargs)
 
     @property
     def is_high_impact_in_use(self) -> bool:
-        """High-impact and not retired: the use cases the minimum practices apply to."""
+        """High-impact and not retired: the use cases M-25-21 §4 speaks of (pre-deployment ones not yet due)."""
         return self.is_high_impact == self.Impact.HIGH_IMPACT and self.development_stage != self.Stage.RETIRED
+
+    @property
+    def label(self) -> str:
+        return self.use_case_id or f"“{self.use_case_name[:60]}” (no id)"
 
     @property
     def demographic_feature_list(self) -> list[str]:
@@ -303,3 +319,68 @@ def omb_list_parse(text: str) -> list[str]:
 def omb_list_format(items: list[str]) -> str:
     """A list as OMB writes it: Python's str() of a list of strings, e.g. "['Usability Testing', 'Other']"."""
     return str([str(item) for item in items]) if items else ""
+
+
+def use_case_key(use_case_id: str, name: str, bureau: str) -> str:
+    """The stable key a use case is matched on: its id, or (OMB lets public files drop ids) name and bureau."""
+    if use_case_id.strip():
+        return use_case_id.strip()[:64]
+    words = "\x1f".join(" ".join(text.split()).casefold() for text in (name, bureau))
+    return "sha256:" + hashlib.sha256(words.encode()).hexdigest()[:57]
+
+
+class CommercialUseCase(models.Model):
+    """One row of OMB's consolidated commercial (COTS) AI use file: a common task and what the agency uses for it.
+
+    OMB keys these rows by agency name, spelled as each agency wrote it; the name is kept as written so an
+    export gives back the same cells.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="commercial_use_cases")
+    agency_as_written = models.CharField(max_length=300)
+    ai_use_case = models.TextField()
+    agency_use = models.CharField(max_length=100, blank=True, help_text="Y or N, as OMB's file writes it.")
+    products = models.TextField(blank=True)
+    estimated_users = models.CharField(max_length=100, blank=True)
+    import_warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__abbreviation", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "ai_use_case"], name="compliance_commercialusecase_unique_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.abbreviation}: {self.ai_use_case[:60]}"
+
+
+class InventoryFiling(models.Model):
+    """One agency's M-25-21 §3(b)(v) inventory for one annual cycle: submitted to OMB and posted publicly.
+
+    An agency that uses no AI notifies OMB and posts a notice instead (`no_ai_use`). The dates and
+    addresses are the facts an auditor checks; the use case rows alone say nothing about either.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="inventory_filings")
+    cycle = models.PositiveIntegerField(help_text="The inventory year, e.g. 2025 (submitted Dec 2025).")
+    submitted_on = models.DateField("Submitted to OMB on", null=True, blank=True)
+    submission_reference = models.CharField(max_length=300, blank=True)
+    posted_on = models.DateField("Posted publicly on", null=True, blank=True)
+    public_url = models.URLField(max_length=500, blank=True)
+    no_ai_use = models.BooleanField(default=False, help_text="The agency reported that it uses no AI.")
+    recorded_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__abbreviation", "-cycle"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "cycle"], name="compliance_inventoryfiling_unique_cycle"),
+            models.CheckConstraint(
+                condition=Q(posted_on__isnull=True) | ~Q(public_url=""), name="compliance_inventoryfiling_posted_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.abbreviation} inventory {self.cycle}"

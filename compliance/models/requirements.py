@@ -38,6 +38,10 @@ class Requirement(models.Model):
         GSA = "gsa", "GSA"
         OMB = "omb", "OMB"
 
+    class Kind(models.TextChoices):
+        MEMO = "memo", "Memo requirement"
+        REGISTRY_CONTROL = "registry_control", "Registry control"
+
     PER_SUBJECT = (AppliesTo.HIGH_IMPACT_USE_CASE, AppliesTo.ONBOARDING)
 
     catalog = models.ForeignKey(RequirementCatalog, on_delete=models.CASCADE, related_name="requirements")
@@ -54,6 +58,14 @@ class Requirement(models.Model):
     recurrence = models.CharField(max_length=100, blank=True)
     evidence_expected = models.TextField(blank=True)
     automatic_check = models.CharField(max_length=60, blank=True)
+    # Issue 12: memo text versus the registry's own controls, waivability and recurring deadlines.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEMO)
+    supports = models.CharField(
+        max_length=20, blank=True, help_text="For a registry control: the memo requirement it supports, e.g. M22-12."
+    )
+    waivable = models.BooleanField(default=False, help_text="A CAIO may waive it (the seven minimum practices).")
+    recurs_every_months = models.PositiveIntegerField(null=True, blank=True)
+    recurs_until = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="False once the requirement left its data file.")
 
     class Meta:
@@ -74,6 +86,24 @@ class Requirement(models.Model):
     def is_automatic(self) -> bool:
         return bool(self.automatic_check)
 
+    @property
+    def is_registry_control(self) -> bool:
+        return self.kind == self.Kind.REGISTRY_CONTROL
+
+    def next_due(self, today):
+        """The deadline as of `today`: a recurring one rolls forward to its next occurrence (on or after today).
+
+        A deadline that recurs until a year (M-25-21's compliance plan, every two years until 2036) stops
+        rolling once the next occurrence would pass `recurs_until`; the last one is then shown, past.
+        """
+        from compliance.deadlines import next_occurrence
+
+        if self.deadline is None:
+            return None
+        return next_occurrence(
+            self.deadline, every_months=self.recurs_every_months, until=self.recurs_until, today=today
+        )
+
 
 class EvidenceStatus(models.TextChoices):
     MET = "met", "Met"
@@ -81,6 +111,12 @@ class EvidenceStatus(models.TextChoices):
     NOT_MET = "not_met", "Not met"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
     WAIVED = "waived", "Waived"
+    # An assessment result only (never recorded as evidence): the requirement is not due yet for the subject.
+    NOT_YET_DUE = "not_yet_due", "Not yet due"
+
+
+# What an agency may record as evidence (the assessment alone says "not yet due").
+RECORDABLE_STATUSES = [(value, label) for value, label in EvidenceStatus.choices if value != "not_yet_due"]
 
 
 class Evidence(models.Model):
@@ -98,8 +134,15 @@ class Evidence(models.Model):
     onboarding = models.ForeignKey(
         "agencies.Onboarding", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
-    status = models.CharField(max_length=20, choices=EvidenceStatus.choices)
+    status = models.CharField(max_length=20, choices=RECORDABLE_STATUSES)
     notes = models.TextField(blank=True)
+    # Issue 12: a waiver is the CAIO's own act (M-25-21 §4(a)(ii)), reported to OMB within 30 days (§4(a)(iii)).
+    waiver_caio = models.ForeignKey(
+        "agencies.ChiefAIOfficer", null=True, blank=True, on_delete=models.PROTECT, related_name="waivers"
+    )
+    waiver_reported_to_omb_on = models.DateField(null=True, blank=True)
+    waiver_revoked_on = models.DateField(null=True, blank=True)
+    waiver_revocation_reported_on = models.DateField(null=True, blank=True)
     waiver_granted_by = models.CharField(max_length=200, blank=True)
     waiver_granted_on = models.DateField(null=True, blank=True)
     waiver_justification = models.TextField(blank=True)
@@ -179,6 +222,7 @@ class Evidence(models.Model):
 
         return bool(
             self.status == EvidenceStatus.WAIVED
+            and self.waiver_revoked_on is None
             and self.waiver_recertify_by
             and self.waiver_recertify_by >= timezone.localdate()
         )

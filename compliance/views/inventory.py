@@ -15,8 +15,11 @@ from compliance.services import InventoryImportError, use_case_export, use_case_
 from core.errors import PermissionRefused
 from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
 
-IMPORTED = "Imported the inventory: {created} use case(s) added, {updated} updated ({agencies})."
-NOTHING_SAVED = "Nothing was saved: fix the {count} problem(s) below and import the whole file again."
+IMPORTED = (
+    "Imported the inventory: {created} added, {updated} updated, {unchanged} unchanged, "
+    "{with_warnings} with warnings, {refused} refused ({agencies})."
+)
+NOTHING_SAVED = "Nothing was saved: the file itself could not be read ({count} problem(s) below)."
 
 
 def _scoped_use_cases(request):
@@ -76,13 +79,19 @@ class UseCaseImportView(OfficerRequiredMixin, View):
                 form.add_error("file", NOTHING_SAVED.format(count=len(errors)))
                 form.mark_errors()
             else:
-                messages.success(
-                    request,
-                    IMPORTED.format(
-                        created=result.created, updated=result.updated, agencies=", ".join(result.agencies)
-                    ),
+                summary = IMPORTED.format(
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                    with_warnings=result.with_warnings,
+                    refused=result.refused,
+                    agencies=", ".join(result.agencies) or "none changed",
                 )
-                return redirect("compliance:use-case-list")
+                if not result.problems:
+                    messages.success(request, summary)
+                    return redirect("compliance:use-case-list")
+                context = {"form": UseCaseImportForm(), "errors": result.problems, "summary": summary}
+                return render(request, self.template_name, context, status=400 if result.refused else 200)
         return render(request, self.template_name, {"form": form, "errors": errors}, status=400)
 
 

@@ -228,3 +228,53 @@ def test_demo_adds_one_user_per_role_and_prints_their_passwords():
     assert "demo-gsa-officer-pass" in output
     assert Onboarding.objects.filter(state=Onboarding.State.ACTIVE).exists()
     assert _seed("--demo").count("password:") == 4
+
+
+# Issue 12: every agency that reports.
+
+
+def test_it_seeds_the_agencies_of_ombs_2025_inventory_and_the_cfo_act_agencies():
+    from agencies.seed_data import OMB_2025_INVENTORY_KEYS
+
+    _seed()
+
+    abbreviations = set(Agency.objects.values_list("abbreviation", flat=True))
+    assert len(OMB_2025_INVENTORY_KEYS) == 41
+    assert abbreviations >= OMB_2025_INVENTORY_KEYS
+    assert Agency.objects.filter(is_cfo_act=True).count() == 24
+    assert abbreviations == OMB_2025_INVENTORY_KEYS | {"DOD", "OPM", "USAID"}
+
+
+def test_state_is_keyed_as_omb_keys_it_with_dos_as_an_alias():
+    _seed()
+
+    state = Agency.objects.get(abbreviation="STATE")
+
+    assert state.cgac_code == "019"
+    assert "DOS" in state.aliases
+    assert not Agency.objects.filter(abbreviation="DOS").exists()
+
+
+def test_an_agency_seeded_earlier_as_dos_is_re_keyed_to_state_not_duplicated():
+    Agency.objects.create(name="Department of State", abbreviation="DOS", cgac_code="019", is_cfo_act=True)
+
+    _seed()
+
+    assert Agency.objects.filter(name="Department of State").count() == 1
+    assert Agency.objects.get(name="Department of State").abbreviation == "STATE"
+
+
+def test_usaid_is_closed_since_1_july_2025_with_its_source():
+    _seed()
+
+    usaid = Agency.objects.get(abbreviation="USAID")
+
+    assert (usaid.status, usaid.closed_on) == ("closed", dt.date(2025, 7, 1))
+    assert "policy.md" in usaid.status_source
+
+
+def test_the_llm_offerings_are_marked_for_m_26_04():
+    _seed()
+
+    assert Offering.objects.get(slug="meta-llama").is_llm is True
+    assert Offering.objects.get(slug="google-workspace").is_llm is False

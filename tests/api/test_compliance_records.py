@@ -44,7 +44,9 @@ def test_an_officer_reads_the_assessment_of_their_own_agency_only(world):
     assert own.status_code == 200
     results = {row["requirement"]: row for row in own.json()["results"]}
     assert results[world.a.evidence.requirement.code]["status"] == "met"
-    assert sum(own.json()["counts"].values()) == len(own.json()["results"])
+    counted = [row for row in own.json()["results"] if row["counted"]]
+    assert sum(own.json()["counts"].values()) == len(counted) < len(own.json()["results"])
+    assert all(row["mandatory"] and row["kind"] == "memo" for row in counted)
     assert other.status_code == 404
     assert unknown_framework.status_code == 400
     assert unknown_framework.json()["error"]["details"] == {"framework": [unknown_framework.json()["error"]["message"]]}
@@ -80,7 +82,6 @@ def test_a_waiver_without_its_details_is_refused_field_by_field(world):
 
     assert response.status_code == 400
     assert set(response.json()["error"]["details"]) == {
-        "waiver_granted_by",
         "waiver_granted_on",
         "waiver_justification",
         "waiver_recertify_by",
@@ -158,24 +159,32 @@ def test_an_officer_imports_their_agency_s_inventory(world):
     response = client_for("officer_a", world).post(reverse("api:usecase-import"), {"file": upload}, format="multipart")
 
     assert response.status_code == 200
-    assert response.json() == {"created": 2, "updated": 0, "agencies": ["DA"]}
+    body = response.json()
+    assert {k: body[k] for k in ("kind", "created", "updated", "unchanged", "refused", "agencies")} == {
+        "kind": "individual",
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "refused": 0,
+        "agencies": ["DA"],
+    }
     assert set(UseCase.objects.filter(agency=world.a.agency).values_list("use_case_id", flat=True)) >= {"DA-1", "DA-2"}
 
 
-def test_a_bad_inventory_is_refused_whole_with_each_line_and_field(world):
+def test_a_row_that_cannot_be_stored_is_refused_with_its_line_and_the_others_import(world):
     upload = _csv("DA,DA-1,Translation,Deployed,Not high-impact,\r\n", "DB,DB-9,Triage,Someday,High-impact,x\r\n")
 
     response = client_for("officer_a", world).post(reverse("api:usecase-import"), {"file": upload}, format="multipart")
 
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "invalid_inventory"
-    assert {(row["line"], row["field"]) for row in error["details"]["rows"]} == {
-        (3, "agency"),
-        (3, "development_stage"),
-        (3, "contact_email"),
-    }
-    assert not UseCase.objects.filter(use_case_id="DA-1").exists()
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["refused"]) == (1, 1)
+    refused = {(p["line"], p["field"]) for p in body["problems"] if p["refused"]}
+    warned = {(p["line"], p["field"]) for p in body["problems"] if not p["refused"]}
+    assert refused == {(3, "agency")}
+    assert {(3, "development_stage"), (3, "contact_email")} <= warned
+    assert UseCase.objects.filter(use_case_id="DA-1").exists()
+    assert not UseCase.objects.filter(use_case_id="DB-9").exists()
 
 
 def test_the_export_is_omb_s_csv_of_the_use_cases_one_may_see(world):

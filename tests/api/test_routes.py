@@ -44,6 +44,8 @@ AGENCY_SCOPED = {
     "report",
 }
 AGENCY_OFFICERS_WRITE = {
+    ("agency", "caio"),
+    ("agency", "caio_vacate"),
     ("onboarding", "create"),
     ("onboarding", "partial_update"),
     ("onboarding", "submit"),

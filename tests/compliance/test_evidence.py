@@ -8,12 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 
 from compliance.assessment import agency_assess
-from compliance.evidence import Waiver, evidence_document_add, evidence_record, evidence_review
+from compliance.evidence import Waiver, evidence_document_add, evidence_record, evidence_review, waiver_revoke
 from compliance.models import Evidence, Requirement
 from compliance.requirements import load_requirements
 from core.errors import PermissionRefused, ServiceError
 from core.models import AuditEvent
-from tests.factories import AgencyFactory, agency_officer, auditor, gsa_officer, high_impact_use_case
+from tests.factories import (
+    AgencyFactory,
+    agency_officer,
+    auditor,
+    chief_ai_officer,
+    gsa_officer,
+    high_impact_use_case,
+)
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -93,52 +100,93 @@ class WaiverTests(TestCase):
     def setUpTestData(cls):
         load_requirements()
         cls.agency = AgencyFactory()
+        cls.caio = chief_ai_officer(cls.agency, name="Grace Hopper", designated_on=dt.date(2023, 6, 1))
         cls.officer = agency_officer(cls.agency)
         cls.use_case = high_impact_use_case(cls.agency, fail_safe="")
         cls.fail_safe = Requirement.objects.get(code="M21-25")
 
-    def test_a_current_waiver_is_reported_as_waived_with_its_details(self):
-        waiver = Waiver("Grace Hopper, CAIO", dt.date.today(), "A fail-safe would raise risk.", dt.date(2099, 1, 1))
-
-        evidence_record(
+    def waive(self, requirement=None, **kwargs):
+        values = {
+            "granted_by": "",
+            "granted_on": dt.date.today(),
+            "justification": "A fail-safe would raise risk.",
+            "recertify_by": dt.date.today() + dt.timedelta(days=300),
+        }
+        return evidence_record(
             actor=self.officer,
-            requirement=self.fail_safe,
+            requirement=requirement or self.fail_safe,
             agency=self.agency,
-            use_case=self.use_case,
+            use_case=self.use_case if requirement is None or requirement.applies_to != "every_agency" else None,
             status="waived",
-            waiver=waiver,
+            waiver=Waiver(**{**values, **kwargs}),
         )
+
+    def test_m21_18_4aii_a_current_waiver_is_reported_as_waived_and_names_the_caio(self):
+        evidence = self.waive()
 
         found = status_of(self.agency, "M21-25")
         self.assertEqual(found.status, "waived")
         self.assertIn("Grace Hopper", found.detail)
+        self.assertEqual(evidence.waiver_caio, self.caio)
 
-    def test_a_waiver_past_its_recertification_no_longer_counts(self):
-        waiver = Waiver("Grace Hopper, CAIO", dt.date(2024, 1, 1), "Old.", dt.date(2025, 1, 1))
-        evidence_record(
-            actor=self.officer,
-            requirement=self.fail_safe,
-            agency=self.agency,
-            use_case=self.use_case,
-            status="waived",
-            waiver=waiver,
-        )
+    def test_m21_18_4aii_a_waiver_past_its_recertification_no_longer_counts(self):
+        self.waive(granted_on=dt.date(2024, 1, 1), recertify_by=dt.date(2025, 1, 1))
 
         self.assertEqual(status_of(self.agency, "M21-25").status, "not_met")
 
-    def test_a_waiver_without_justification_is_refused(self):
+    def test_m21_18_4aii_a_waiver_without_justification_is_refused(self):
         with self.assertRaises(ValidationError) as caught:
-            evidence_record(
-                actor=self.officer,
-                requirement=self.fail_safe,
-                agency=self.agency,
-                use_case=self.use_case,
-                status="waived",
-                waiver=Waiver("Grace Hopper", dt.date.today(), "", dt.date(2099, 1, 1)),
-            )
+            self.waive(justification="")
 
         self.assertIn("waiver_justification", caught.exception.message_dict)
         self.assertFalse(Evidence.objects.exists())
+
+    def test_m21_18_4aii_a_waiver_on_a_requirement_other_than_a_minimum_practice_is_refused(self):
+        with self.assertRaises(ServiceError) as caught:
+            self.waive(requirement=Requirement.objects.get(code="M21-13"))
+
+        self.assertEqual(caught.exception.code, "not_waivable")
+        self.assertIn("only the seven minimum practices", caught.exception.message)
+        self.assertFalse(Evidence.objects.exists())
+
+    def test_m21_18_4aii_a_waiver_granted_by_someone_other_than_the_caio_is_refused(self):
+        with self.assertRaises(ServiceError) as caught:
+            self.waive(granted_by="Deputy CIO on behalf of the CAIO")
+
+        self.assertEqual(caught.exception.code, "waiver_delegated")
+
+    def test_m21_18_4aii_a_waiver_when_no_caio_was_in_office_is_refused(self):
+        with self.assertRaises(ServiceError) as caught:
+            self.waive(granted_on=dt.date(2023, 1, 1), recertify_by=dt.date(2023, 12, 1))
+
+        self.assertEqual(caught.exception.code, "waiver_without_caio")
+
+    def test_m21_18_4aii_recertification_more_than_a_year_out_is_refused(self):
+        with self.assertRaises(ServiceError) as caught:
+            self.waive(recertify_by=dt.date.today() + dt.timedelta(days=400))
+
+        self.assertEqual(caught.exception.code, "waiver_recertify")
+
+    def test_m21_19_4aiii_a_grant_not_reported_to_omb_in_30_days_is_not_met(self):
+        self.waive(granted_on=dt.date.today() - dt.timedelta(days=45))
+
+        found = status_of(self.agency, "M21-19")
+
+        self.assertEqual(found.status, "not_met")
+        self.assertIn("not reported", found.detail)
+
+    def test_m21_19_4aiii_grant_and_revocation_reported_in_time_are_met(self):
+        granted = dt.date.today() - dt.timedelta(days=60)
+        evidence = self.waive(granted_on=granted, reported_to_omb_on=granted + dt.timedelta(days=10))
+        waiver_revoke(
+            actor=self.officer,
+            evidence=evidence,
+            revoked_on=dt.date.today() - dt.timedelta(days=5),
+            reported_to_omb_on=dt.date.today(),
+        )
+
+        self.assertEqual(status_of(self.agency, "M21-19").status, "met")
+        self.assertEqual(status_of(self.agency, "M21-25").status, "not_met")
 
 
 class EvidenceDocumentTests(TestCase):

@@ -88,43 +88,42 @@ class InventoryImportTests(TestCase):
         self.assertEqual(UseCase.objects.get(use_case_id="DOE-2").is_high_impact, "Not High-impact")
         self.assertTrue(AuditEvent.objects.filter(action="use_cases.imported", agency_id=self.doe.pk).exists())
 
-    def test_bad_rows_are_reported_with_line_and_field_and_nothing_is_saved(self):
+    def test_values_outside_ombs_answers_are_kept_as_warnings_and_unknown_agencies_refused(self):
         bad_stage = {**GOOD_ROW, "id": "DOE-2", "development_stage": "Maybe"}
         bad_email = {**GOOD_ROW, "id": "DOE-3", "contact_email": "not-an-email"}
         unknown_agency = {**GOOD_ROW, "id": "X-1", "agency": "NOPE"}
 
-        with self.assertRaises(InventoryImportError) as caught:
-            use_case_import(actor=self.gsa, data=csv_bytes([GOOD_ROW, bad_stage, bad_email, unknown_agency]))
+        result = use_case_import(actor=self.gsa, data=csv_bytes([GOOD_ROW, bad_stage, bad_email, unknown_agency]))
 
         # GOOD_ROW spans lines 2-3 (a quoted line break), so the next rows start on lines 4, 6 and 8.
-        found = {(e.line, e.field) for e in caught.exception.errors}
-        self.assertEqual(found, {(4, "development_stage"), (6, "contact_email"), (8, "agency")})
-        self.assertIn("line 4, development_stage", caught.exception.message)
-        self.assertFalse(UseCase.objects.exists())
+        self.assertEqual([(e.line, e.field) for e in result.refusals], [(8, "agency")])
+        warned = {(e.line, e.field) for e in result.warnings}
+        self.assertTrue({(4, "development_stage"), (6, "contact_email")} <= warned)
+        self.assertEqual((result.created, result.refused), (3, 1))
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-2").development_stage, "Maybe")
 
-    def test_a_duplicate_id_in_the_file_is_reported(self):
+    def test_a_duplicate_id_in_the_file_is_refused_on_its_second_line(self):
+        result = use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "problem_solved": ""}] * 2))
+
+        self.assertEqual([(e.line, e.field) for e in result.refusals], [(3, "id")])
+        self.assertEqual(UseCase.objects.count(), 1)
+
+    def test_a_header_without_the_columns_that_identify_a_row_is_refused(self):
         with self.assertRaises(InventoryImportError) as caught:
-            use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "problem_solved": ""}] * 2))
+            use_case_import(actor=self.gsa, data=b"agency,id\nDOE,x\n")
 
-        self.assertEqual([(e.line, e.field) for e in caught.exception.errors], [(3, "id")])
+        self.assertEqual({e.field for e in caught.exception.errors}, {"use_case_name"})
 
-    def test_a_header_without_required_columns_is_refused(self):
-        with self.assertRaises(InventoryImportError) as caught:
-            use_case_import(actor=self.gsa, data=b"agency,use_case_name\nDOE,x\n")
-
-        self.assertEqual({e.field for e in caught.exception.errors}, {"id", "development_stage", "is_high_impact"})
-
-    def test_a_row_failing_validation_leaves_earlier_good_rows_unsaved(self):
+    def test_a_row_too_long_to_store_is_refused_and_the_others_import(self):
         use_case_import(actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "before"}]))
-        too_long = {**GOOD_ROW, "id": "DOE-10", "use_case_name": "x" * 501}
+        too_long = {**GOOD_ROW, "id": "DOE-10", "topic_area": "x" * 501}
 
-        with self.assertRaises(InventoryImportError) as caught:
-            use_case_import(
-                actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "after"}, too_long])
-            )
+        result = use_case_import(
+            actor=self.gsa, data=csv_bytes([{**GOOD_ROW, "id": "DOE-9", "use_case_name": "after"}, too_long])
+        )
 
-        self.assertEqual([(e.line, e.field) for e in caught.exception.errors], [(4, "use_case_name")])
-        self.assertEqual(UseCase.objects.get(use_case_id="DOE-9").use_case_name, "before")
+        self.assertEqual([(e.line, e.field) for e in result.refusals], [(4, "topic_area")])
+        self.assertEqual(UseCase.objects.get(use_case_id="DOE-9").use_case_name, "after")
         self.assertFalse(UseCase.objects.filter(use_case_id="DOE-10").exists())
 
     def test_a_failure_while_saving_rolls_back_every_row(self):
@@ -142,10 +141,9 @@ class InventoryImportTests(TestCase):
     def test_an_agency_officer_cannot_import_another_agencys_rows(self):
         officer = agency_officer(AgencyFactory(abbreviation="NASA"))
 
-        with self.assertRaises(InventoryImportError) as caught:
-            use_case_import(actor=officer, data=csv_bytes([GOOD_ROW]))
+        result = use_case_import(actor=officer, data=csv_bytes([GOOD_ROW]))
 
-        self.assertEqual(caught.exception.errors[0].field, "agency")
+        self.assertEqual(result.refusals[0].field, "agency")
         self.assertFalse(UseCase.objects.exists())
 
     def test_an_auditor_cannot_import(self):

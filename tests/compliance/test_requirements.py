@@ -11,12 +11,14 @@ from core.models import AuditEvent
 
 
 class LoadRequirementsTests(TestCase):
-    def test_it_loads_every_requirement_of_both_memos_with_computed_deadlines(self):
+    def test_it_loads_every_requirement_of_the_three_memos_with_computed_deadlines(self):
         report = load_requirements()
 
-        self.assertEqual(sorted(report.loaded), ["M-25-21", "M-25-22"])
+        self.assertEqual(sorted(report.loaded), ["M-25-21", "M-25-22", "M-26-04"])
         codes = set(Requirement.objects.values_list("code", flat=True))
-        self.assertEqual(codes, {f"M21-{n:02d}" for n in range(1, 30)} | {f"M22-{n:02d}" for n in range(1, 16)})
+        memo = {f"M21-{n:02d}" for n in range(1, 30)} | {f"M22-{n:02d}" for n in range(1, 16)}
+        memo |= {f"M26-{n:02d}" for n in range(1, 8)}
+        self.assertEqual(codes, memo | {"RC-01", "RC-02", "RC-03"})
         deadline = dict(Requirement.objects.values_list("code", "deadline"))
         self.assertEqual(deadline["M21-01"], dt.date(2025, 6, 2))
         self.assertEqual(deadline["M21-05"], dt.date(2025, 7, 2))
@@ -37,7 +39,7 @@ class LoadRequirementsTests(TestCase):
         self.assertEqual(get(code="M22-04").applies_to, "onboarding")
         self.assertEqual(get(code="M22-06").applies_to, "gsa")
         self.assertEqual(get(code="M21-28").applies_to, "omb")
-        self.assertEqual(get(code="M21-13").excludes, ["DOD"])
+        self.assertEqual(get(code="M21-13").excludes, ["DOD", "IC"])
         self.assertEqual(get(code="M21-01").automatic_check, "caio_designated")
         self.assertFalse(get(code="M21-12").mandatory)
 
@@ -48,9 +50,27 @@ class LoadRequirementsTests(TestCase):
         report = load_requirements()
 
         self.assertEqual(report.loaded, [])
-        self.assertEqual(sorted(report.unchanged), ["M-25-21", "M-25-22"])
+        self.assertEqual(sorted(report.unchanged), ["M-25-21", "M-25-22", "M-26-04"])
         self.assertEqual(AuditEvent.objects.count(), events)
-        self.assertEqual(Requirement.objects.count(), 44)
+        self.assertEqual(Requirement.objects.count(), 54)
+
+    def test_registry_controls_are_kept_apart_from_the_memo_text_and_name_what_they_support(self):
+        load_requirements()
+
+        controls = Requirement.objects.filter(kind="registry_control").order_by("code")
+
+        self.assertEqual(
+            [(c.code, c.supports) for c in controls], [("RC-01", "M21-16"), ("RC-02", "M22-12"), ("RC-03", "M22-15")]
+        )
+        memo_text = " ".join(Requirement.objects.filter(kind="memo").values_list("text", flat=True))
+        self.assertNotIn("The registry checks", memo_text)
+
+    def test_only_the_seven_minimum_practices_are_waivable(self):
+        load_requirements()
+
+        waivable = sorted(Requirement.objects.filter(waivable=True).values_list("code", flat=True))
+
+        self.assertEqual(waivable, [f"M21-{n}" for n in range(21, 28)])
 
 
 @pytest.mark.django_db

@@ -161,7 +161,8 @@ POSTS = {
         lambda w, r: {
             "file": SimpleUploadedFile("i.csv", (CSV_HEADER + "ALPHA,A-9,New,Pilot,Not high-impact\r\n").encode())
         },
-        "login 302 400 403 302",
+        # Imported with warnings (fields OMB requires of a pilot are empty): the page lists them (200).
+        "login 200 400 403 200",
     ),
 }
 
@@ -205,7 +206,7 @@ def test_the_compliance_page_lists_each_requirement_with_status_decider_due_date
     assert reverse("compliance:evidence-record", args=[world.agency_a.pk, records.requirement.code]) in text
 
 
-def test_a_waiver_is_recorded_through_the_form_and_shown_on_the_status_page(world, records, as_user):
+def test_a_waiver_on_a_requirement_other_than_a_minimum_practice_is_refused_in_the_form(world, records, as_user):
     client = as_user(world.officer_a)
     url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
 
@@ -221,10 +222,8 @@ def test_a_waiver_is_recorded_through_the_form_and_shown_on_the_status_page(worl
         },
     )
 
-    assert response.status_code == 302
-    text = client.get(reverse("compliance:agency-compliance", args=[world.agency_a.pk])).content.decode()
-    row = text[text.index('id="req-M21-01"') :].split("</tr>")[0]
-    assert "Waived" in row and "Reorganisation under way." in row and "Dana Chief, CAIO" in row
+    assert response.status_code == 400
+    assert "M21-01 cannot be waived" in response.content.decode()
 
 
 def test_an_incomplete_waiver_is_refused_next_to_its_fields(world, records, as_user):
@@ -283,18 +282,18 @@ def test_the_evidence_document_downloads_with_its_name(world, records, as_user):
     assert 'filename="policy.txt"' in response["Content-Disposition"]
 
 
-def test_an_import_with_errors_lists_line_and_field_and_saves_nothing(world, records, as_user):
+def test_an_answer_outside_ombs_set_is_kept_and_listed_with_line_and_field(world, records, as_user):
     body = CSV_HEADER + "ALPHA,A-2,Good row,Pilot,Not high-impact\r\nALPHA,A-3,Bad stage,Someday,Not high-impact\r\n"
 
     response = as_user(world.officer_a).post(
         reverse("compliance:use-case-import"), {"file": SimpleUploadedFile("inv.csv", body.encode())}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     table = response.content.decode().split('id="import-errors"')[1]
     assert '<th scope="row">3</th>' in table and "<code>development_stage</code>" in table
-    assert "Nothing was saved" in response.content.decode()
-    assert not UseCase.objects.filter(use_case_id__in=["A-2", "A-3"]).exists()
+    assert "kept as written" in table
+    assert UseCase.objects.get(use_case_id="A-3").development_stage == "Someday"
 
 
 def test_a_valid_import_adds_the_use_cases_and_says_how_many(world, records, as_user):
@@ -304,7 +303,7 @@ def test_a_valid_import_adds_the_use_cases_and_says_how_many(world, records, as_
         reverse("compliance:use-case-import"), {"file": SimpleUploadedFile("inv.csv", body.encode())}, follow=True
     )
 
-    assert "1 use case(s) added, 1 updated (ALPHA)" in response.content.decode()
+    assert "1 added, 1 updated" in response.content.decode()
     assert UseCase.objects.get(use_case_id="ALPHA-1").use_case_name == "Renamed"
 
 
