@@ -7,12 +7,14 @@ sets DEBUG=false, SECRET_KEY, DATABASE_URL and CELERY_BROKER_URL.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    development_key,
     env_bool,
     env_broker,
     env_database,
@@ -285,10 +287,20 @@ DEPLOYMENT_REVERIFY_DAYS = env_int("DEPLOYMENT_REVERIFY_DAYS", 7, minimum=1)
 
 # ---- Audit trail ----
 # Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
-# signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
+# signed with their own key (AUDIT_CHECKPOINT_KEY), never derived from SECRET_KEY: required when DEBUG is off;
+# in DEBUG a random key is made once and kept in var/audit-checkpoint.key. A checkpoint is written every
+# AUDIT_CHECKPOINT_MINUTES and also whenever the chain grows by AUDIT_CHECKPOINT_EVERY events, so the tail
+# that no checkpoint protects stays short.
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY") or f"audit-checkpoint:{SECRET_KEY}"
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY")
+if not AUDIT_CHECKPOINT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_CHECKPOINT_KEY must be set when DEBUG is off.")
+    AUDIT_CHECKPOINT_KEY = development_key(VAR_DIR / "audit-checkpoint.key")
+elif len(AUDIT_CHECKPOINT_KEY) < 32 or AUDIT_CHECKPOINT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_KEY must be at least 32 characters and differ from SECRET_KEY.")
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 500, minimum=1)
 
 # ---- Alerts, e-mail, reports and webhooks ----
 # Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
@@ -308,6 +320,16 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+# Receivers are called over https only outside DEBUG, and never at loopback, link-local (cloud metadata),
+# private, CGNAT, multicast or reserved addresses, unless the network is listed here (CIDRs, comma-separated:
+# an operator's own internal receiver).
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+for _cidr in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_cidr!r} is not a network, e.g. 10.1.2.0/24.") from None
 
 # ---- Celery and jobs ----
 # Celery. The default broker is a folder on disk: a worker process picks jobs up

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "p" * 40 + "-production-like-secret-Zq9#xW2!",
     "ALLOWED_HOSTS": "registry.example.gov",
+    "AUDIT_CHECKPOINT_KEY": "c" * 40 + "-checkpoint-key-kept-off-the-db-host",
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 
