@@ -130,6 +130,8 @@ AUTHENTICATION_BACKENDS = ["agencies.signin.LockoutModelBackend"]
 SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 5, minimum=1)
 SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
 SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+# Failures from one address across all usernames (password spraying) before the address is locked.
+SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 20, minimum=1)
 
 # Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
 # The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).

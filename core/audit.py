@@ -87,7 +87,7 @@ def snapshot(obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict
         return None
     data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields if f.name not in exclude])
     data["id"] = obj.pk
-    data = _redact(data, audit_secret_fields(type(obj)))
+    data = _redact(data, audit_secret_fields(obj._meta.model))
     return json.loads(json.dumps(data, default=_json_default, sort_keys=True))
 
 
@@ -145,7 +145,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "pk", None) else None
-    secret_names = SECRET_FIELD_NAMES | (audit_secret_fields(type(obj)) if obj is not None else frozenset())
+    secret_names = SECRET_FIELD_NAMES | (audit_secret_fields(obj._meta.model) if obj is not None else frozenset())
     before, after = _redact(before, secret_names), _redact(after, secret_names)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
