@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 HF_ENDPOINT = env_url("HF_ENDPOINT", "https://huggingface.co", schemes=("http", "https"))
 HF_TOKEN = env_str("HF_TOKEN") or None
 HF_TIMEOUT_SECONDS = env_int("HF_TIMEOUT_SECONDS", 20, minimum=1)
+# Each agency's deployments live in its own folder of each root, named by its abbreviation: <root>/<ABBR>/
+# (agencies/storage.py).
 MODEL_ROOTS = env_paths("MODEL_ROOTS", [VAR_DIR / "models"])
 
 # Checksum and license verification (issue 3): Hub retries, hashing and the automatic checks.

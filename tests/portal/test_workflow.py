@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from agencies.models import Deployment, Onboarding
 from catalog.models import Offering, Vendor
 from core.models import AuditEvent
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, agency_folder, make_active
 
 State = Onboarding.State
 
@@ -208,13 +209,22 @@ def test_a_gsa_officer_edits_an_offering_without_touching_its_status(world, as_u
     assert world.offering.status == Offering.Status.APPROVED
 
 
-def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_user):
+@pytest.fixture
+def beta_root(world, tmp_path, settings):
+    """Agency B may deploy: its onboarding is active and its model root exists."""
+    settings.MODEL_ROOTS = [tmp_path / "models"]
+    make_active(world.onboarding_b)
+    return tmp_path / "models"
+
+
+def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_user, beta_root):
+    folder = agency_folder(beta_root, world.agency_b, "beta-staging")
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
             "name": "beta-staging",
             "model_version": world.deployment_a.model_version.pk,
-            "storage_path": "/srv/models/beta-staging",
+            "storage_path": str(folder),
             "environment": "staging",
             "is_active": "on",
         },
@@ -225,7 +235,7 @@ def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_u
     assert deployment.agency == world.agency_b and deployment.created_by == world.officer_b
 
 
-def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user):
+def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user, beta_root):
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
@@ -241,7 +251,7 @@ def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user):
     assert not Deployment.objects.filter(name="sneaky").exists()
 
 
-def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_user):
+def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_user, beta_root):
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
