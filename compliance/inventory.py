@@ -29,6 +29,7 @@ from agencies.selectors import scope_to_agency
 from catalog.models import Offering
 from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format
+from core.api.csv_export import csv_cell_restore, csv_lines
 from core.audit import audit_record
 from core.errors import PermissionRefused, ServiceError
 
@@ -153,7 +154,7 @@ class _RowParser:
     def parse(self, line: int, row: dict[str, str], errors: list[RowError]) -> dict | None:
         start = len(errors)
         values: dict = {}
-        cell = {column: (row.get(column) or "").strip() for column in row if column}
+        cell = {column: csv_cell_restore((row.get(column) or "").strip()) for column in row if column}
         for legacy, column in LEGACY_RISK_COLUMNS.items():
             if legacy in cell and column not in cell:
                 cell[column] = cell.pop(legacy)
@@ -353,10 +354,5 @@ def _cells(use_case: UseCase, columns: list[str]) -> list[str]:
 def use_case_export(*, use_cases, include_links: bool = False) -> str:
     """The use cases as OMB's CSV (a BOM, then the snake_case header and one row per use case)."""
     columns = OMB_COLUMNS + (LINK_COLUMNS if include_links else [])
-    out = io.StringIO(newline="")
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for use_case in use_cases:
-        writer.writerow(_cells(use_case, columns))
-    return out.getvalue()
+    rows = (dict(zip(columns, _cells(use_case, columns), strict=True)) for use_case in use_cases)
+    return "\ufeff" + "".join(csv_lines(rows, columns, quote_all=False))
