@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from compliance.models import AlertKind, EvidenceStatus
+from compliance.validators import csv_upload_size_check
 from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs who granted it, when, the justification and the re-certification date."
@@ -52,7 +53,11 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
 
 
 class UseCaseImportForm(UswdsFormMixin, forms.Form):
-    file = forms.FileField(label="Inventory CSV", help_text="OMB's 2025 columns, UTF-8 (a BOM is fine).")
+    file = forms.FileField(
+        label="Inventory CSV",
+        help_text="OMB's 2025 columns, UTF-8 (a BOM is fine).",
+        validators=[csv_upload_size_check],
+    )
 
 
 class ReportRequestForm(UswdsFormMixin, forms.Form):

@@ -13,12 +13,11 @@ Two optional trailing columns, `onegov_offering` (an offering slug) and `onegov_
 from __future__ import annotations
 
 import ast
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -29,6 +28,7 @@ from agencies.selectors import scope_to_agency
 from catalog.models import Offering
 from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format
+from compliance.validators import CsvLimitError, csv_rows_bounded
 from core.api.csv_export import csv_cell_restore, csv_lines
 from core.audit import audit_record
 from core.errors import PermissionRefused, ServiceError
@@ -89,7 +89,6 @@ URL_COLUMNS = {"link_to_data", "pia_url", "code_url"}
 # What OMB's standardized files write in a link column when there is no link (data_standardization_report.md).
 NO_LINK = {"N/A", "None"}
 
-NOT_CSV = "The file is not UTF-8 CSV text."
 MISSING_COLUMNS = "The header lacks the column(s) {columns}."
 UNKNOWN_AGENCY = "No agency has the abbreviation {value!r}."
 OTHER_AGENCY = "You may import use cases of your own agency only."
@@ -258,16 +257,6 @@ def _choice_list(value: str, choices: type[models.TextChoices]) -> str:
     return omb_list_format(stored)
 
 
-def _rows(data: bytes | str) -> tuple[csv.DictReader, io.StringIO]:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InventoryImportError([RowError(1, "file", NOT_CSV)]) from None
-    text = io.StringIO(data.removeprefix("\ufeff"), newline="")
-    return csv.DictReader(text), text
-
-
 def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
     """Import an inventory CSV: every row is checked first; any bad row refuses the whole file.
 
@@ -277,8 +266,15 @@ def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
     """
     if not (actor.is_gsa_officer or actor.is_agency_officer):
         raise PermissionRefused(OTHER_AGENCY)
-    reader, _ = _rows(data)
-    header = reader.fieldnames or []
+    try:
+        header, rows = csv_rows_bounded(
+            data,
+            max_bytes=settings.USE_CASE_IMPORT_MAX_BYTES,
+            max_rows=settings.USE_CASE_IMPORT_MAX_ROWS,
+            max_cell_chars=settings.USE_CASE_IMPORT_MAX_CELL_CHARS,
+        )
+    except CsvLimitError as error:
+        raise InventoryImportError([RowError(1, "file", str(error))]) from None
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InventoryImportError([RowError(1, c, MISSING_COLUMNS.format(columns=c)) for c in missing])
@@ -289,9 +285,7 @@ def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
         actor,
     )
     parsed, errors, seen = [], [], {}
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num
+    for start, row in rows:
         values = parser.parse(start, row, errors)
         key = (row.get("agency", "").strip(), row.get("id", "").strip())
         if key in seen:

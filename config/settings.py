@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,6 +194,15 @@ STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
 # ---- Uploads ----
 # Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+# No request body larger than this is read at all (413 before anything parses it): the largest upload
+# the registry takes is an evidence file (EVIDENCE_UPLOAD_MAX_BYTES), plus room for the form around it.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 21 * 1024 * 1024, minimum=1024 * 1024)
+# JSON bodies of the API nested deeper than this are refused (400), never decoded.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32, minimum=4)
+# Use case inventory import: file size, rows and characters in one cell, enforced while reading.
+USE_CASE_IMPORT_MAX_BYTES = env_int("USE_CASE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+USE_CASE_IMPORT_MAX_ROWS = env_int("USE_CASE_IMPORT_MAX_ROWS", 5000, minimum=1)
+USE_CASE_IMPORT_MAX_CELL_CHARS = env_int("USE_CASE_IMPORT_MAX_CELL_CHARS", 32 * 1024, minimum=256)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
@@ -221,7 +231,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 
 from core.audit import current_client_request_id, current_request_id
 
@@ -41,6 +42,34 @@ class RequestIdMiddleware:
         if supplied:
             response["X-Client-Request-ID"] = supplied
         return response
+
+
+BODY_TOO_LARGE = "The request body is larger than the registry accepts ({limit} bytes)."
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse (413) a request whose declared body exceeds REQUEST_BODY_MAX_BYTES before anything reads it.
+
+    Django reads no more than Content-Length bytes of a body, so checking the declared length
+    bounds what any later parser (CSRF's form read, an upload handler writing to disk) can read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        if length > limit:
+            message = BODY_TOO_LARGE.format(limit=limit)
+            if request.path_info.startswith("/api/"):
+                body = {"error": {"code": "too_large", "message": message, "details": {}}}
+                return JsonResponse(body, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

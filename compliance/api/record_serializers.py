@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency, Onboarding
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Report, Requirement, UseCase
+from compliance.validators import csv_upload_size_check
 
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 
@@ -131,7 +132,9 @@ class UseCaseSerializer(serializers.ModelSerializer):
 
 
 class UseCaseImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="OMB's inventory CSV (UTF-8, with or without a BOM).")
+    file = serializers.FileField(
+        help_text="OMB's inventory CSV (UTF-8, with or without a BOM).", validators=[csv_upload_size_check]
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
