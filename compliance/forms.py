@@ -63,8 +63,6 @@ class UseCaseImportForm(UswdsFormMixin, forms.Form):
 class ReportRequestForm(UswdsFormMixin, forms.Form):
     agency = forms.ChoiceField(label="Agency")
     framework = forms.ChoiceField(label="Framework")
-    attested_by = forms.CharField(label="Attested by", required=False, max_length=200, help_text="Your name if empty.")
-    attested_role = forms.CharField(label="Attester's role", required=False, max_length=200)
 
     def __init__(self, *args, agencies: list[tuple[str, str]], frameworks: list[str], **kwargs):
         super().__init__(*args, **kwargs)

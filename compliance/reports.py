@@ -58,14 +58,14 @@ def report_request(
     requested_by: User | None,
     framework: str,
     agency: Agency | None = None,
-    attested_by: str = "",
-    attested_role: str = "",
     enqueue: bool = True,
 ) -> Report:
     """Queue a report (per agency, or government-wide when agency is None); the task is sent after commit.
 
-    requested_by None means the command line, which runs with the operator's own authority;
-    enqueue=False leaves rendering to the caller (the command renders in its own process).
+    The attester is the user who asks, with their role and agency recorded by the registry: an
+    agency officer attests for their own agency only, and the government-wide report needs a GSA
+    officer. requested_by None means the command line, which runs with the operator's own
+    authority; enqueue=False leaves rendering to the caller (the command renders in its own process).
     """
     if framework not in framework_choices():
         raise ServiceError(UNKNOWN_FRAMEWORK.format(framework=framework, choices=", ".join(framework_choices())))
@@ -76,8 +76,10 @@ def report_request(
             agency=agency,
             framework=framework,
             requested_by=requested_by,
-            attested_by=attested_by or _display_name(requested_by),
-            attested_role=attested_role or _role_label(requested_by, agency),
+            attester=requested_by,
+            attester_agency=requested_by.agency if requested_by is not None else None,
+            attested_by=_display_name(requested_by),
+            attested_role=_role_label(requested_by),
         )
         audit_record(
             actor=requested_by, action="report.requested", obj=report, after=snapshot(report, exclude=("pdf",))
@@ -105,7 +107,7 @@ def _display_name(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def _role_label(user: User | None, agency: Agency | None) -> str:
+def _role_label(user: User | None) -> str:
     if user is None:
         return "Operator"
     label = Role(user.role).label

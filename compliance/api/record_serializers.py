@@ -162,6 +162,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "requested_at",
             "started_at",
             "issued_at",
+            "attester",
+            "attester_agency",
             "attested_by",
             "attested_role",
             "sha256",
@@ -179,6 +181,9 @@ class ReportSerializer(serializers.ModelSerializer):
         return reverse("api:report-pdf", kwargs={"pk": report.pk})
 
 
+ATTESTER_NOT_TYPED = "The attester is you, the signed-in user, with your role and agency: it cannot be typed."
+
+
 class ReportRequestSerializer(serializers.Serializer):
     framework = serializers.CharField(max_length=20, help_text="A catalog slug (e.g. m-25-21) or `all`.")
     agency = serializers.PrimaryKeyRelatedField(
@@ -187,8 +192,12 @@ class ReportRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Leave out for the government-wide report (GSA officers only).",
     )
-    attested_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    attested_role = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def validate(self, data):
+        typed = sorted({"attested_by", "attested_role"} & set(self.initial_data))
+        if typed:
+            raise serializers.ValidationError(dict.fromkeys(typed, [ATTESTER_NOT_TYPED]))
+        return data
 
     def validate_framework(self, value: str) -> str:
         from compliance.services import framework_choices
