@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
+from agencies.selectors import onboardings_flagged_by_offering_status
 from agencies.storage import deployment_folder_check
 from agencies.webhooks import webhook_event_emit
 from catalog.models import Offering, OfferingStatusChange
@@ -289,7 +290,7 @@ def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStat
     note = f"{offering} was {offering.get_status_display().lower()}: {change.reason}"
     flagged_ids = audited_bulk_update(
         actor=actor,
-        queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
+        queryset=onboardings_flagged_by_offering_status(offering_id=offering.pk, to_status=change.to_status),
         changes={"offboarding_flagged_at": timezone.now(), "offboarding_flag_reason": note},
         action="onboarding.flagged_for_offboarding",
     )

@@ -72,14 +72,23 @@ class ModelVersionForm(UswdsFormMixin, forms.ModelForm):
         self.fields["offering"].queryset = Offering.objects.filter(kind=Offering.Kind.OPEN_WEIGHT)
 
 
+CHOOSE = ("", "Choose…")
+
+
 class OfferingStatusForm(UswdsFormMixin, forms.Form):
-    """Approve, suspend or remove an offering, with the reason kept in its status history."""
+    """Approve, suspend or remove an offering, with the reason kept in its status history.
+
+    Nothing is preselected, and a valid form is first shown back with what the change will do
+    (the agencies affected); only a second POST with `confirmed` applies it, without JavaScript.
+    """
 
     to_status = forms.ChoiceField(label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(required=False, widget=DATE, help_text="Leave empty for today.")
     source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
 
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = moves
+        self.fields["to_status"].choices = [CHOOSE, *moves]

@@ -10,6 +10,14 @@ from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs who granted it, when, the justification and the re-certification date."
 WAIVER_NEEDS_STATUS = "Choose the status Waived to record a waiver."
+CONFIRM_ASSERTION = "Confirm that the notes and documents support this status: it is shown on attestations."
+# Statuses that assert something about compliance: recording one needs an explicit confirmation.
+ASSERTING_STATUSES = (
+    EvidenceStatus.MET,
+    EvidenceStatus.PARTIALLY_MET,
+    EvidenceStatus.NOT_APPLICABLE,
+    EvidenceStatus.WAIVED,
+)
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -17,7 +25,7 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
     """Status and notes of one requirement for one subject; a waiver when the status is Waived; one document."""
 
     subject = forms.ChoiceField(label="Applies to", help_text="The use case or onboarding this evidence is for.")
-    status = forms.ChoiceField(choices=EvidenceStatus.choices)
+    status = forms.ChoiceField(choices=[("", "Choose a status…"), *EvidenceStatus.choices])
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     waiver_granted_by = forms.CharField(label="Waiver granted by", required=False, max_length=200)
     waiver_granted_on = forms.DateField(label="Waiver granted on", required=False, widget=DATE)
@@ -29,6 +37,11 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
     )
     file = forms.FileField(
         label="Document", required=False, help_text="PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX, checked on upload."
+    )
+    confirm = forms.BooleanField(
+        label="I confirm that the notes and documents support this status",
+        required=False,
+        help_text="Met, partially met, not applicable and waived are shown on attestations as the agency's answer.",
     )
 
     WAIVER_FIELDS = ("waiver_granted_by", "waiver_granted_on", "waiver_justification", "waiver_recertify_by")
@@ -42,6 +55,8 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("status") in ASSERTING_STATUSES and not data.get("confirm"):
+            self.add_error("confirm", CONFIRM_ASSERTION)
         given = [name for name in self.WAIVER_FIELDS if data.get(name)]
         if data.get("status") == EvidenceStatus.WAIVED or given:
             if data.get("status") != EvidenceStatus.WAIVED:

@@ -138,7 +138,7 @@ def test_suspending_an_offering_lists_the_agencies_affected(world, as_user):
 
     response = as_user(world.gsa).post(
         reverse("catalog:offering-status", args=[world.offering.slug]),
-        {"to_status": "suspended", "reason": "Vulnerability under review."},
+        {"to_status": "suspended", "reason": "Vulnerability under review.", "confirmed": "true"},
     )
 
     text = response.content.decode()
@@ -265,3 +265,39 @@ def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_us
 
     assert response.status_code == 400
     assert not Deployment.objects.filter(name="beta-x").exists()
+
+
+def test_the_offering_status_form_preselects_nothing(world, as_user):
+    page = as_user(world.gsa).get(reverse("catalog:offering-status", args=[world.offering.slug])).content.decode()
+
+    select = page.split('name="to_status"')[1].split("</select>")[0]
+    assert select.count("selected") == 1 and 'value="" selected' in select
+
+
+def test_a_status_form_submitted_untouched_changes_nothing(world, as_user):
+    response = as_user(world.gsa).post(reverse("catalog:offering-status", args=[world.offering.slug]), {})
+
+    assert response.status_code == 400
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.APPROVED
+
+
+def test_removing_an_offering_first_shows_the_agencies_affected_and_changes_nothing(world, as_user):
+    Onboarding.objects.filter(pk=world.onboarding_a.pk).update(state=State.ACTIVE, approved_by=world.gsa)
+    url = reverse("catalog:offering-status", args=[world.offering.slug])
+
+    preview = as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended."})
+
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "What this will change" in text
+    assert "Department of Alpha" in text and "Department of Beta" not in text
+    assert 'name="confirmed" value="true"' in text
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.APPROVED
+    assert not Onboarding.objects.filter(offboarding_flagged_at__isnull=False).exists()
+
+    as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended.", "confirmed": "true"})
+
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.REMOVED
+    assert list(Onboarding.objects.filter(offboarding_flagged_at__isnull=False)) == [world.onboarding_a]
