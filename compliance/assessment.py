@@ -52,6 +52,14 @@ class RequirementResult:
     def evidence(self) -> list[Evidence]:
         return [s.evidence for s in self.subjects if s.evidence is not None]
 
+    @property
+    def provenance(self) -> str:
+        """Automatic check, evidence reviewed by GSA, or self-attested and not reviewed (compliance.evidence)."""
+        from compliance.evidence import evidence_provenance
+
+        automatic = self.automatic or (bool(self.subjects) and all(s.automatic for s in self.subjects))
+        return evidence_provenance(automatic=automatic, evidence=self.evidence)
+
 
 @dataclass
 class AgencyAssessment:

@@ -19,6 +19,25 @@ from compliance.validators import EvidenceFileValidator, content_type_of
 from core.audit import audit_record, snapshot
 from core.errors import PermissionRefused, ServiceError
 
+# Where a requirement's status comes from, as reports and the status pages say it (the same labels as the
+# compliance answers of issue 12): decided by the registry, evidence a GSA officer reviewed, or what the
+# agency recorded itself and nobody reviewed, which an auditor must not read as verified.
+PROVENANCE_AUTOMATIC = "automatic check"
+PROVENANCE_REVIEWED = "evidence reviewed by GSA"
+PROVENANCE_SELF_ATTESTED = "self-attested, not reviewed"
+
+
+def evidence_provenance(*, automatic: bool, evidence: list[Evidence]) -> str:
+    """The provenance label of a status: automatic, reviewed (every piece of evidence reviewed), or self-attested."""
+    if automatic:
+        return PROVENANCE_AUTOMATIC
+    if not evidence:
+        return ""
+    if all(item.reviewed_by_id for item in evidence):
+        return PROVENANCE_REVIEWED
+    return PROVENANCE_SELF_ATTESTED
+
+
 NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
 REVIEWERS_ONLY = "Only GSA officers review evidence; auditors read it and change nothing."
 WRONG_SUBJECT = "{code} applies to {scope}: give the matching use case or onboarding."

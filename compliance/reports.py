@@ -27,7 +27,7 @@ from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missin
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.pdf import render_pdf
 from compliance.tasks import report_generate_task
-from core.audit import audit_record, snapshot
+from core.audit import audit_record, audited_bulk_update, snapshot
 from core.errors import PermissionRefused, ServiceError
 from core.jobs import job_send_on_commit
 
@@ -168,9 +168,16 @@ def _issue(report: Report, pdf: bytes, issued_at: dt.datetime) -> Report:
         report.sha256, report.size, report.issued_at = digest, len(pdf), issued_at
         report.status, report.error_message = Report.Status.ISSUED, ""
         report.save()
-        Report.objects.filter(
-            agency=report.agency, framework=report.framework, status=Report.Status.ISSUED, superseded_by__isnull=True
-        ).exclude(pk=report.pk).filter(issued_at__lte=issued_at).update(superseded_by=report)
+        audited_bulk_update(
+            actor=report.requested_by,
+            queryset=Report.objects.filter(
+                agency=report.agency, framework=report.framework, status=Report.Status.ISSUED, superseded_by__isnull=True
+            )
+            .exclude(pk=report.pk)
+            .filter(issued_at__lte=issued_at),
+            changes={"superseded_by": report},
+            action="report.superseded",
+        )
         audit_record(
             actor=report.requested_by, action="report.issued", obj=report, after=snapshot(report, exclude=("pdf",))
         )
