@@ -83,6 +83,17 @@ def user_create(
     return user
 
 
+def user_admin_save(*, actor: User, user: User) -> User:
+    """Save a user edited in the admin site, recording the change (the password only as a fingerprint)."""
+    with transaction.atomic():
+        current = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk else None
+        before = snapshot(current)
+        user.save()
+        verb = "user.updated" if before else "user.created"
+        audit_record(actor=actor, action=verb, obj=user, before=before, after=snapshot(user))
+    return user
+
+
 def onboarding_request(
     *,
     actor: User,

@@ -30,7 +30,7 @@ from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format
 from compliance.validators import CsvLimitError, csv_rows_bounded
 from core.api.csv_export import csv_cell_restore, csv_lines
-from core.audit import audit_record
+from core.audit import audit_record, snapshot
 from core.errors import PermissionRefused, ServiceError
 
 BASE_COLUMNS = [
@@ -298,6 +298,19 @@ def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
     return _save_rows(actor, parsed)
 
 
+def _audit_row(actor: User, use_case: UseCase, before: dict | None) -> None:
+    """One event per imported row, with the fields that changed (all of them for a new row)."""
+    after = snapshot(use_case)
+    if before is not None:
+        changed = sorted(name for name in after if after[name] != before.get(name) and name != "updated_at")
+        if not changed:
+            return
+        before = {name: before.get(name) for name in changed}
+        after = {name: after[name] for name in changed}
+    action = "use_case.import_created" if before is None else "use_case.import_updated"
+    audit_record(actor=actor, action=action, obj=use_case, before=before, after=after)
+
+
 def _save_rows(actor: User, parsed: list[dict]) -> ImportResult:
     result = ImportResult()
     by_agency: dict[int, list[str]] = {}
@@ -305,7 +318,12 @@ def _save_rows(actor: User, parsed: list[dict]) -> ImportResult:
         for values in parsed:
             agency = values.pop("agency")
             use_case_id = values.pop("use_case_id")
-            _, created = UseCase.objects.update_or_create(agency=agency, use_case_id=use_case_id, defaults=values)
+            existing = UseCase.objects.select_for_update().filter(agency=agency, use_case_id=use_case_id).first()
+            before = snapshot(existing)
+            use_case, created = UseCase.objects.update_or_create(
+                agency=agency, use_case_id=use_case_id, defaults=values
+            )
+            _audit_row(actor, use_case, before)
             result.created += created
             result.updated += not created
             by_agency.setdefault(agency.pk, []).append(use_case_id)

@@ -171,7 +171,10 @@ def _issue(report: Report, pdf: bytes, issued_at: dt.datetime) -> Report:
         audited_bulk_update(
             actor=report.requested_by,
             queryset=Report.objects.filter(
-                agency=report.agency, framework=report.framework, status=Report.Status.ISSUED, superseded_by__isnull=True
+                agency=report.agency,
+                framework=report.framework,
+                status=Report.Status.ISSUED,
+                superseded_by__isnull=True,
             )
             .exclude(pk=report.pk)
             .filter(issued_at__lte=issued_at),

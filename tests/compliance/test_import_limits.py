@@ -123,3 +123,17 @@ def test_deeply_nested_json_is_refused_for_a_signed_in_writer(client):
     response = client.post(reverse("api:vendor-list"), data=body, content_type="application/json")
 
     assert response.status_code == 400 and "nested more than 32 levels" in response.content.decode()
+
+
+def test_an_import_records_what_changed_in_each_row(gsa):
+    use_case_import(actor=gsa, data=csv_bytes([GOOD_ROW]))
+    from core.models import AuditEvent
+
+    use_case_import(actor=gsa, data=csv_bytes([{**GOOD_ROW, "use_case_name": "Renamed"}]))
+
+    use_case = UseCase.objects.get()
+    created = AuditEvent.objects.get(action="use_case.import_created", object_id=str(use_case.pk))
+    updated = AuditEvent.objects.get(action="use_case.import_updated", object_id=str(use_case.pk))
+    assert created.after["use_case_name"] == GOOD_ROW["use_case_name"]
+    assert updated.before == {"use_case_name": GOOD_ROW["use_case_name"]}
+    assert updated.after == {"use_case_name": "Renamed"}
