@@ -168,7 +168,7 @@ class WebhookSubscriptionViewSet(ApiWriteViewSet):
         return webhook_subscription_save(actor=self.request.user, subscription=instance)
 
     @extend_schema(request=None, responses={200: WebhookSecretSerializer})
-    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    @action(detail=True, methods=["post"], url_path="rotate-secret", url_name="rotate")
     def rotate_secret(self, request, pk=None):
         """Replace the subscription's signing secret with a new random one, shown once in this answer."""
         subscription = self.get_object()

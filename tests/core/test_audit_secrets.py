@@ -122,7 +122,7 @@ def test_only_gsa_rotates_a_secret_through_the_api_and_sees_it_once():
     subscription = WebhookSubscription.objects.create(
         name="ERP", url="https://127.0.0.1/hook", secret=SENTINEL, event_types=["offering.removed"], agency=agency
     )
-    url = reverse("api:webhooksubscription-rotate-secret", kwargs={"pk": subscription.pk})
+    url = reverse("api:webhooksubscription-rotate", kwargs={"pk": subscription.pk})
     officer, gsa = APIClient(), APIClient()
     officer.force_login(agency_officer(agency))
     gsa.force_login(gsa_officer())
