@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, User
+from agencies.services import user_admin_save
 from core.admin import ReadOnlyAdmin
 
 
@@ -10,6 +11,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "role", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("Registry role", {"fields": ["role", "agency"]})]
+
+    def save_model(self, request, obj, form, change):
+        """Every admin edit of a user (role, agency, superuser, staff, active) is audited with its before and after."""
+        user_admin_save(actor=request.user, user=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # users who acted are deactivated, never deleted (their audit events point at them)
 
 
 @admin.register(Agency)

@@ -31,6 +31,18 @@ def onboarding_list(*, user: User) -> QuerySet[Onboarding]:
     return scope_to_agency(queryset, user)
 
 
+def onboardings_flagged_by_offering_status(*, offering_id: int, to_status: str) -> QuerySet[Onboarding]:
+    """The onboardings a move of the offering to `to_status` would flag for offboarding (read-only preview).
+
+    The same queryset `onboardings_flag_for_offboarding` changes, so the preview is what happens.
+    """
+    if to_status not in ("suspended", "removed"):
+        return Onboarding.objects.none()
+    return Onboarding.objects.select_related("agency").filter(
+        offering_id=offering_id, state__in=[Onboarding.State.APPROVED, Onboarding.State.ACTIVE]
+    )
+
+
 def deployment_list(*, user: User) -> QuerySet[Deployment]:
     queryset = Deployment.objects.select_related(
         "agency", "model_version", "model_version__offering", "onboarding", "created_by"

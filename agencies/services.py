@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Deployment, Onboarding, OnboardingTransition, Role, User
+from agencies.selectors import onboardings_flagged_by_offering_status
+from agencies.storage import deployment_folder_check
 from agencies.webhooks import webhook_event_emit
 from catalog.models import Offering, OfferingStatusChange
 from catalog.selectors import offering_request_refusal
@@ -82,6 +84,17 @@ def user_create(
     return user
 
 
+def user_admin_save(*, actor: User, user: User) -> User:
+    """Save a user edited in the admin site, recording the change (the password only as a fingerprint)."""
+    with transaction.atomic():
+        current = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk else None
+        before = snapshot(current)
+        user.save()
+        verb = "user.updated" if before else "user.created"
+        audit_record(actor=actor, action=verb, obj=user, before=before, after=snapshot(user))
+    return user
+
+
 def onboarding_request(
     *,
     actor: User,
@@ -151,8 +164,18 @@ CONTRACT_FACTS_M26_04 = {
 }
 
 
+# The M-25-22 terms GSA approved: changing one after approval sends the onboarding back to review.
+REVIEWED_CONTRACT_FACTS = ("contract_number", "no_training_on_agency_data", "data_portability")
+REOPENED_STATES = (State.APPROVED, State.ACTIVE, State.SUSPENDED)
+
+
 def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **facts) -> Onboarding:
-    """Record the M-25-22 and M-26-04 contract facts of an onboarding (agency officers of its agency, or GSA)."""
+    """Record the M-25-22 and M-26-04 contract facts of an onboarding (agency officers of its agency, or GSA).
+
+    Changing a reviewed term (contract number, no training, portability) of an approved, active
+    or suspended onboarding sends it back to GSA review, recorded as a `reopen` step of its
+    history, and flags its deployments: GSA approved the terms, not whatever they become later.
+    """
     require_agency_access(actor, onboarding.agency_id)
     allowed = {"contract_number", "no_training_on_agency_data", "data_portability", "ato_granted_on", "ato_expires_on"}
     allowed |= CONTRACT_FACTS_M26_04
@@ -160,10 +183,11 @@ def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **f
     if unknown:
         raise ServiceError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+        locked = Onboarding.objects.select_for_update().select_related("offering", "agency").get(pk=onboarding.pk)
         if locked.state in Onboarding.CLOSED_STATES:
             raise ServiceError(f"An onboarding that is {locked.get_state_display().lower()} cannot change.")
         before = snapshot(locked)
+        changed = [name for name in REVIEWED_CONTRACT_FACTS if name in facts and facts[name] != getattr(locked, name)]
         for name, value in facts.items():
             setattr(locked, name, value)
         locked.full_clean(validate_constraints=False)
@@ -171,7 +195,27 @@ def onboarding_contract_facts_update(*, actor: User, onboarding: Onboarding, **f
         audit_record(
             actor=actor, action="onboarding.contract_facts_updated", obj=locked, before=before, after=snapshot(locked)
         )
+        if changed and locked.state in REOPENED_STATES:
+            _reopen_for_review(locked, actor=actor, changed=changed)
     return locked
+
+
+def _reopen_for_review(onboarding: Onboarding, *, actor: User, changed: list[str]) -> None:
+    before, from_state = snapshot(onboarding), onboarding.state
+    labels = ", ".join(Onboarding._meta.get_field(name).name.replace("_", " ") for name in changed)
+    reason = f"Contract facts changed after approval ({labels}): back to GSA review."
+    onboarding.state, onboarding.approved_by, onboarding.approved_at = State.UNDER_REVIEW, None, None
+    onboarding.save()
+    OnboardingTransition.objects.create(
+        onboarding=onboarding,
+        action="reopen",
+        from_state=from_state,
+        to_state=State.UNDER_REVIEW,
+        actor=actor,
+        reason=reason,
+    )
+    audit_record(actor=actor, action="onboarding.reopen", obj=onboarding, before=before, after=snapshot(onboarding))
+    deployments_flag_for_onboarding(actor=actor, onboarding=onboarding, reason=reason)
 
 
 def _refusal(onboarding: Onboarding, transition: Transition, actor: User, reason: str) -> str | None:
@@ -229,6 +273,9 @@ def _apply_transition(onboarding: Onboarding, transition: Transition, *, actor: 
     audit_record(
         actor=actor, action=f"onboarding.{transition.action}", obj=onboarding, before=before, after=snapshot(onboarding)
     )
+    if transition.target in (State.SUSPENDED, State.OFFBOARDED):
+        note = f"The onboarding to {onboarding.offering} was {transition.verb}: {reason.strip()}"
+        deployments_flag_for_onboarding(actor=actor, onboarding=onboarding, reason=note)
     if transition.action == "approve":
         webhook_event_emit(
             event_type="onboarding.approved",
@@ -286,7 +333,7 @@ def onboardings_flag_for_offboarding(*, actor: User | None, change: OfferingStat
     note = f"{offering} was {offering.get_status_display().lower()}: {change.reason}"
     flagged_ids = audited_bulk_update(
         actor=actor,
-        queryset=Onboarding.objects.filter(offering=offering, state__in=[State.APPROVED, State.ACTIVE]),
+        queryset=onboardings_flagged_by_offering_status(offering_id=offering.pk, to_status=change.to_status),
         changes={
             "offboarding_flagged_at": timezone.now(),
             "offboarding_flag_reason": note,
@@ -318,9 +365,46 @@ def _lift_offboarding_flags(actor: User | None, change: OfferingStatusChange) ->
     )
 
 
+NO_ACTIVE_ONBOARDING = (
+    "{agency} has no active onboarding to {offering}: a deployment needs one (approved by GSA and activated)."
+)
+
+
 def deployment_save(*, actor: User, deployment: Deployment) -> Deployment:
-    """Register or edit an agency-hosted deployment of an open-weight model version."""
+    """Register or edit an agency-hosted deployment of an open-weight model version.
+
+    1. The actor must be GSA or an officer of the deployment's agency.
+    2. The agency must have an ACTIVE onboarding of the offering that owns the model version; the
+       deployment is linked to it.
+    3. The folder is canonicalized and must lie inside the agency's own model root, without
+       overlapping another deployment's folder (agencies.storage).
+    """
     require_agency_access(actor, deployment.agency_id)
+    offering = deployment.model_version.offering
+    onboarding = Onboarding.objects.filter(
+        agency_id=deployment.agency_id, offering=offering, state=State.ACTIVE
+    ).first()
+    if onboarding is None:
+        message = NO_ACTIVE_ONBOARDING.format(agency=deployment.agency.abbreviation, offering=offering)
+        raise ServiceError(message, code="no_active_onboarding", field="model_version")
+    if deployment.onboarding_id not in (None, onboarding.pk):
+        raise ServiceError("Link the deployment to its agency's active onboarding of the offering.", field="onboarding")
+    deployment.onboarding = onboarding
+    deployment.storage_path = deployment_folder_check(deployment=deployment)
     if deployment.created_by_id is None:
         deployment.created_by = actor
+    if deployment.onboarding_flagged_at and deployment.onboarding.state == State.ACTIVE:
+        deployment.onboarding_flagged_at, deployment.onboarding_flag_reason = None, ""
     return audited_save(actor=actor, instance=deployment)
+
+
+def deployments_flag_for_onboarding(*, actor: User | None, onboarding: Onboarding, reason: str) -> list[int]:
+    """Flag the agency's active deployments of the onboarding's offering: it is no longer active."""
+    return audited_bulk_update(
+        actor=actor,
+        queryset=Deployment.objects.filter(
+            agency_id=onboarding.agency_id, model_version__offering_id=onboarding.offering_id, is_active=True
+        ),
+        changes={"onboarding_flagged_at": timezone.now(), "onboarding_flag_reason": reason[:1000]},
+        action="deployment.flagged_onboarding_inactive",
+    )

@@ -8,6 +8,12 @@ lockout in the audit chain like every other security-relevant change.
 The backend refuses a locked username+address before checking the password, so a locked
 account cannot be probed; Django's `user_login_failed` signal counts every failure, whichever
 front door (admin, portal, API session login) it came through.
+
+Usernames typed by anonymous visitors are never stored as typed: the table and the audit chain
+hold a keyed hash of them, so an attacker cannot write strings of their choice into the
+append-only trail. Failures from one address are also counted across all usernames
+(SIGNIN_ADDRESS_FAILURES), which stops password spraying, and rows older than their window
+are deleted as new failures arrive, so the table stays bounded.
 """
 
 from __future__ import annotations
@@ -16,15 +22,18 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from agencies.models import SignInThrottle
 from core.audit import audit_record
 
 LOCKED_OUT = "Too many failed sign-ins. Try again in {minutes} minutes."
+ANY_USERNAME = "*"  # the row counting an address's failures across usernames (a hash is never "*")
 
 
 def client_ip(request) -> str | None:
@@ -44,43 +53,66 @@ def _username(credentials: dict) -> str:
     return str(credentials.get("username") or "")[:150].lower()
 
 
+def username_key(username: str) -> str:
+    """The keyed hash a username is counted (and audited) under: never the attacker-chosen string itself."""
+    return salted_hmac("agencies.signin.username", username.lower(), algorithm="sha256").hexdigest()[:40]
+
+
 def signin_locked_until(*, username: str, ip_address: str | None) -> dt.datetime | None:
-    """When the lockout of this username from this address ends, or None when it may sign in."""
-    throttle = SignInThrottle.objects.filter(username=username.lower(), ip_address=ip_address).first()
-    if throttle and throttle.locked_until and throttle.locked_until > timezone.now():
-        return throttle.locked_until
-    return None
+    """When the lockout of this username (or of the whole address) ends, or None when it may sign in."""
+    now = timezone.now()
+    keys = [username_key(username), ANY_USERNAME]
+    throttles = SignInThrottle.objects.filter(username__in=keys, ip_address=ip_address, locked_until__gt=now)
+    return max((t.locked_until for t in throttles), default=None)
+
+
+def signin_throttles_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete counters whose window and lock are over; returns how many. Keeps the table bounded."""
+    now = now or timezone.now()
+    window = dt.timedelta(seconds=settings.SIGNIN_LOCKOUT_WINDOW_SECONDS)
+    stale = Q(window_started_at__lt=now - window) & (Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+    deleted, _ = SignInThrottle.objects.filter(stale).delete()
+    return deleted
 
 
 def signin_failure_record(*, username: str, ip_address: str | None) -> SignInThrottle:
-    """Count one failed sign-in; on reaching the limit lock the username+address and audit the lockout.
+    """Count one failed sign-in for the username (hashed) and for the address; lock either at its limit.
 
-    1. Lock (or create) the counter row; a window older than SIGNIN_LOCKOUT_WINDOW_SECONDS starts again.
-    2. Count the failure; at SIGNIN_LOCKOUT_FAILURES set locked_until and write an `auth.locked_out` event.
+    1. Delete expired counters, so rows for invented usernames do not pile up.
+    2. Count the failure against the username+address (limit SIGNIN_LOCKOUT_FAILURES) and against
+       the address across all usernames (limit SIGNIN_ADDRESS_FAILURES); a lock writes one
+       `auth.locked_out` event naming the hash, never the typed username.
     """
-    username, now = username.lower(), timezone.now()
-    window = dt.timedelta(seconds=settings.SIGNIN_LOCKOUT_WINDOW_SECONDS)
+    now = timezone.now()
     with transaction.atomic():
-        throttle = _locked_throttle(username, ip_address, now)
-        if throttle.locked_until and throttle.locked_until > now:
-            return throttle
-        if throttle.window_started_at < now - window or throttle.locked_until:
-            throttle.failures, throttle.window_started_at, throttle.locked_until = 0, now, None
-        throttle.failures += 1
-        if throttle.failures >= settings.SIGNIN_LOCKOUT_FAILURES:
-            throttle.locked_until = now + dt.timedelta(seconds=settings.SIGNIN_LOCKOUT_SECONDS)
-            audit_record(
-                actor=None,
-                action="auth.locked_out",
-                object_type="auth.signin",
-                object_id=username[:64],
-                after={
-                    "ip_address": ip_address,
-                    "failures": throttle.failures,
-                    "locked_until": throttle.locked_until.isoformat(),
-                },
-            )
-        throttle.save()
+        signin_throttles_expire(now=now)
+        throttle = _count(username_key(username), ip_address, now, settings.SIGNIN_LOCKOUT_FAILURES)
+        _count(ANY_USERNAME, ip_address, now, settings.SIGNIN_ADDRESS_FAILURES)
+    return throttle
+
+
+def _count(key: str, ip_address: str | None, now: dt.datetime, limit: int) -> SignInThrottle:
+    window = dt.timedelta(seconds=settings.SIGNIN_LOCKOUT_WINDOW_SECONDS)
+    throttle = _locked_throttle(key, ip_address, now)
+    if throttle.locked_until and throttle.locked_until > now:
+        return throttle
+    if throttle.window_started_at < now - window or throttle.locked_until:
+        throttle.failures, throttle.window_started_at, throttle.locked_until = 0, now, None
+    throttle.failures += 1
+    if throttle.failures >= limit:
+        throttle.locked_until = now + dt.timedelta(seconds=settings.SIGNIN_LOCKOUT_SECONDS)
+        audit_record(
+            actor=None,
+            action="auth.locked_out" if key != ANY_USERNAME else "auth.address_locked_out",
+            object_type="auth.signin",
+            object_id=key,
+            after={
+                "ip_address": ip_address,
+                "failures": throttle.failures,
+                "locked_until": throttle.locked_until.isoformat(),
+            },
+        )
+    throttle.save()
     return throttle
 
 
@@ -96,8 +128,15 @@ def _locked_throttle(username: str, ip_address: str | None, now: dt.datetime) ->
     return throttle
 
 
-def signin_success_record(*, username: str, ip_address: str | None) -> None:
-    SignInThrottle.objects.filter(username=username.lower(), ip_address=ip_address).delete()
+def signin_success_record(*, user, ip_address: str | None) -> None:
+    """Clear the username's counter (not the address's: one good password must not reset a spray) and audit."""
+    with transaction.atomic():
+        SignInThrottle.objects.filter(username=username_key(user.get_username()), ip_address=ip_address).delete()
+        audit_record(actor=user, action="auth.signed_in", obj=user, after={"ip_address": ip_address})
+
+
+def signout_record(*, user, ip_address: str | None) -> None:
+    audit_record(actor=user, action="auth.signed_out", obj=user, after={"ip_address": ip_address})
 
 
 class LockoutModelBackend(ModelBackend):
@@ -123,9 +162,15 @@ def _on_failure(sender, credentials, request=None, **kwargs):
 
 
 def _on_success(sender, request, user, **kwargs):
-    signin_success_record(username=user.get_username(), ip_address=client_ip(request))
+    signin_success_record(user=user, ip_address=client_ip(request))
+
+
+def _on_signout(sender, request, user, **kwargs):
+    if user is not None and getattr(user, "pk", None):
+        signout_record(user=user, ip_address=client_ip(request))
 
 
 def connect_signals() -> None:
     user_login_failed.connect(_on_failure, dispatch_uid="agencies.signin.failure")
     user_logged_in.connect(_on_success, dispatch_uid="agencies.signin.success")
+    user_logged_out.connect(_on_signout, dispatch_uid="agencies.signin.signout")

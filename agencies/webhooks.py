@@ -13,10 +13,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import secrets
 import time
-import urllib.error
-import urllib.request
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,7 +26,10 @@ from django.utils import timezone
 
 from agencies.models import WebhookDelivery, WebhookSubscription
 from agencies.tasks import webhook_deliver_task
+from core.audit import audited_save
+from core.errors import ServiceError
 from core.jobs import job_resend_record, job_send, job_send_on_commit, jobs_resent_since
+from core.outbound import UnsafeDestination, destination_check, post_pinned
 
 SIGNATURE_HEADER = "X-Registry-Signature"
 EVENT_HEADER = "X-Registry-Event"
@@ -87,26 +90,48 @@ def webhook_event_emit(*, event_type: str, payload: dict, agency_id: int | None 
     return deliveries
 
 
+def webhook_subscription_save(*, actor: Any, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Create or edit a subscription, refusing receivers the registry must not call (see core.outbound)."""
+    try:
+        destination_check(subscription.url)
+    except UnsafeDestination as error:
+        raise ServiceError(str(error), field="url") from None
+    if not subscription.secret:
+        subscription.secret = secrets.token_urlsafe(32)
+    if subscription.created_by_id is None:
+        subscription.created_by = actor
+    return audited_save(actor=actor, instance=subscription)
+
+
+def webhook_secret_rotate(*, actor: Any, subscription: WebhookSubscription) -> str:
+    """Give the subscription a new random secret and return it (shown once); the audit event keeps a fingerprint."""
+    subscription.secret = secrets.token_urlsafe(32)
+    audited_save(actor=actor, instance=subscription, action="webhooksubscription.secret_rotated")
+    return subscription.secret
+
+
 def webhook_backoff_seconds(attempts: int) -> int:
     """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base, ... capped."""
     return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), settings.WEBHOOK_RETRY_MAX_SECONDS)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is a failed delivery, not a new destination
-
-
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    opener = urllib.request.build_opener(_NoRedirects)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http/https only)
+    """POST once to the receiver, re-checking its address and connecting to the address checked.
+
+    The log keeps a generic reason, never the text of a socket error (which would tell a
+    subscriber what the registry's network looks like from inside).
+    """
     try:
-        with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError) as error:
-        return None, str(getattr(error, "reason", error))[:500]
+        destination = destination_check(url)
+    except UnsafeDestination:
+        return None, "Refused: the receiver's address is not allowed."
+    try:
+        code = post_pinned(destination, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return None, "No response before the timeout."
+    except OSError:
+        return None, "Could not connect to the receiver."
+    return code, "" if 200 <= code < 300 else f"HTTP {code}"
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:

@@ -109,8 +109,15 @@ class ModelVersionForm(UswdsFormMixin, forms.ModelForm):
         self.fields["offering"].queryset = Offering.objects.filter(kind=Offering.Kind.OPEN_WEIGHT)
 
 
+CHOOSE = ("", "Choose…")
+
+
 class OfferingStatusForm(UswdsFormMixin, forms.Form):
-    """Approve, suspend, remove, contest or reinstate an offering, with the reason kept in its status history."""
+    """Approve, suspend, remove, contest or reinstate an offering, with the reason kept in its status history.
+
+    Nothing is preselected, and a valid form is first shown back with what the change will do
+    (the agencies affected); only a second POST with `confirmed` applies it, without JavaScript.
+    """
 
     to_status = forms.ChoiceField(label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -121,10 +128,9 @@ class OfferingStatusForm(UswdsFormMixin, forms.Form):
         help_text="The day it happened (GSA's notice, a ruling), not today's date. Leave empty for today.",
     )
     source_url = forms.URLField(label="Public source", required=False, max_length=500, assume_scheme="https")
+    # Not preselected: how sure the sources are is for the officer to say.
     confidence = forms.ChoiceField(
-        choices=Confidence.choices,
-        required=False,
-        initial=Confidence.CONFIRMED,
+        choices=[CHOOSE, *Confidence.choices],
         help_text="Confirmed: a primary source or two independent reports. Reported: one secondary source.",
     )
     note = forms.CharField(
@@ -133,9 +139,8 @@ class OfferingStatusForm(UswdsFormMixin, forms.Form):
         help_text="What the sources say and how sure they are (e.g. 'reported by one secondary source').",
     )
 
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, moves: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = moves
-
-    def clean_confidence(self) -> str:
-        return self.cleaned_data["confidence"] or Confidence.CONFIRMED
+        self.fields["to_status"].choices = [CHOOSE, *moves]

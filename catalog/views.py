@@ -142,22 +142,33 @@ class OfferingStatusView(GsaOfficerRequiredMixin, View):
 
     template_name = "catalog/offering_status_form.html"
 
-    def _context(self, slug, form=None, result=None):
+    @staticmethod
+    def _moves(offering: Offering) -> list[tuple[str, str]]:
+        return [(status, _move_label(offering, status)) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
+
+    def _context(self, slug, form=None, result=None, confirm=False):
         offering = get_object_or_404(Offering.objects.select_related("vendor"), slug=slug)
-        moves = [(status, _move_label(offering, status)) for status in sorted(OFFERING_STATUS_MOVES[offering.status])]
-        form = form or OfferingStatusForm(moves=moves)
-        form.fields["to_status"].choices = moves
-        return {"offering": offering, "form": form, "result": result}
+        form = form or OfferingStatusForm(moves=self._moves(offering))
+        return {
+            "offering": offering,
+            "form": form,
+            "result": result,
+            "confirm": confirm,
+            "moves": self._moves(offering),
+        }
 
     def get(self, request, slug):
         return render(request, self.template_name, self._context(slug))
 
     def post(self, request, slug):
-        context = self._context(slug)
-        form = OfferingStatusForm(request.POST, moves=context["form"].fields["to_status"].choices)
+        offering = get_object_or_404(Offering, slug=slug)
+        form = OfferingStatusForm(request.POST, moves=self._moves(offering))
+        if form.is_valid() and not form.cleaned_data["confirmed"]:
+            return render(request, self.template_name, self._context(slug, form=form, confirm=True))
         if form.is_valid():
+            fields = {name: value for name, value in form.cleaned_data.items() if name != "confirmed"}
             try:
-                result = offering_change_status(actor=request.user, offering=context["offering"], **form.cleaned_data)
+                result = offering_change_status(actor=request.user, offering=offering, **fields)
             except PermissionRefused as error:
                 raise PermissionDenied(error.message) from error
             except ServiceError as error:

@@ -14,10 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, ChiefAIOfficer, Onboarding, User
+from compliance import provenance
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Requirement, UseCase
 from compliance.validators import EvidenceFileValidator, content_type_of
 from core.audit import audit_record, snapshot
 from core.errors import PermissionRefused, ServiceError
+
+# Where a requirement's status comes from: the words are compliance.provenance's, defined once.
+PROVENANCE_REVIEWED = provenance.REVIEWED_LABEL
+PROVENANCE_SELF_ATTESTED = provenance.SELF_ATTESTED_LABEL
+
 
 NOT_YOUR_AGENCY = "You may record evidence only for your own agency."
 WAIVER_NOT_A_PRACTICE = (

@@ -6,10 +6,19 @@ from django import forms
 
 from compliance.models import AlertKind, EvidenceStatus
 from compliance.models.requirements import RECORDABLE_STATUSES
+from compliance.validators import csv_upload_size_check
 from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs the date the CAIO granted it, the justification and the re-certification date."
 WAIVER_NEEDS_STATUS = "Choose the status Waived to record a waiver."
+CONFIRM_ASSERTION = "Confirm that the notes and documents support this status: it is shown on attestations."
+# Statuses that assert something about compliance: recording one needs an explicit confirmation.
+ASSERTING_STATUSES = (
+    EvidenceStatus.MET,
+    EvidenceStatus.PARTIALLY_MET,
+    EvidenceStatus.NOT_APPLICABLE,
+    EvidenceStatus.WAIVED,
+)
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -17,7 +26,8 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
     """Status and notes of one requirement for one subject; a waiver when the status is Waived; one document."""
 
     subject = forms.ChoiceField(label="Applies to", help_text="The use case or onboarding this evidence is for.")
-    status = forms.ChoiceField(choices=RECORDABLE_STATUSES)
+    # Nothing preselected: recording a status that asserts compliance is a choice the officer makes.
+    status = forms.ChoiceField(choices=[("", "Choose a status…"), *RECORDABLE_STATUSES])
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     waiver_granted_by = forms.CharField(
         label="Waiver granted by",
@@ -35,6 +45,11 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
     file = forms.FileField(
         label="Document", required=False, help_text="PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX, checked on upload."
     )
+    confirm = forms.BooleanField(
+        label="I confirm that the notes and documents support this status",
+        required=False,
+        help_text="Met, partially met, not applicable and waived are shown on attestations as the agency's answer.",
+    )
 
     WAIVER_FIELDS = ("waiver_granted_on", "waiver_justification", "waiver_recertify_by")
 
@@ -47,6 +62,8 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("status") in ASSERTING_STATUSES and not data.get("confirm"):
+            self.add_error("confirm", CONFIRM_ASSERTION)
         given = [name for name in self.WAIVER_FIELDS if data.get(name)]
         if data.get("status") == EvidenceStatus.WAIVED or given:
             if data.get("status") != EvidenceStatus.WAIVED:
@@ -58,14 +75,16 @@ class EvidenceForm(UswdsFormMixin, forms.Form):
 
 
 class UseCaseImportForm(UswdsFormMixin, forms.Form):
-    file = forms.FileField(label="Inventory CSV", help_text="OMB's 2025 columns, UTF-8 (a BOM is fine).")
+    file = forms.FileField(
+        label="Inventory CSV",
+        help_text="OMB's 2025 columns, UTF-8 (a BOM is fine).",
+        validators=[csv_upload_size_check],
+    )
 
 
 class ReportRequestForm(UswdsFormMixin, forms.Form):
     agency = forms.ChoiceField(label="Agency")
     framework = forms.ChoiceField(label="Framework")
-    attested_by = forms.CharField(label="Attested by", required=False, max_length=200, help_text="Your name if empty.")
-    attested_role = forms.CharField(label="Attester's role", required=False, max_length=200)
 
     def __init__(self, *args, agencies: list[tuple[str, str]], frameworks: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,9 +67,9 @@ class Scan:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-def _canonical_roots() -> list[Path]:
+def _canonical_roots(allowed: list[Path] | None = None) -> list[Path]:
     roots = []
-    for root in settings.MODEL_ROOTS:
+    for root in settings.MODEL_ROOTS if allowed is None else allowed:
         try:
             roots.append(Path(root).resolve(strict=True))
         except OSError:
@@ -77,8 +77,16 @@ def _canonical_roots() -> list[Path]:
     return roots
 
 
-def confine(path: str | os.PathLike, *, repo_id: str = "", commit: str = "", revision: str = "") -> ModelFolder:
-    """Resolve a folder given by a user and refuse it unless it lies under one of MODEL_ROOTS.
+def confine(
+    path: str | os.PathLike,
+    *,
+    repo_id: str = "",
+    commit: str = "",
+    revision: str = "",
+    roots: list[Path] | None = None,
+) -> ModelFolder:
+    """Resolve a folder given by a user and refuse it unless it lies under one of MODEL_ROOTS (or of `roots`,
+    the deployment's agency's own roots, when given).
 
     A Hugging Face cache folder is accepted too: the cache itself, `models--ns--name`, or one of its
     `snapshots/<commit>` folders; the snapshot to verify is picked from the commit or revision.
@@ -92,7 +100,7 @@ def confine(path: str | os.PathLike, *, repo_id: str = "", commit: str = "", rev
         resolved = Path(raw).resolve(strict=True)
     except (OSError, RuntimeError) as error:
         raise FolderRefused(f"The folder does not exist or cannot be resolved: {raw}.") from error
-    root = next((r for r in _canonical_roots() if resolved.is_relative_to(r)), None)
+    root = next((r for r in _canonical_roots(roots) if resolved.is_relative_to(r)), None)
     if root is None:
         raise FolderRefused(f"The folder is outside the allowed model roots: {raw}.")
     if not resolved.is_dir():

@@ -23,12 +23,11 @@ deployment name of the same agency), link a use case to what it runs on.
 from __future__ import annotations
 
 import ast
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -39,8 +38,9 @@ from agencies.selectors import scope_to_agency
 from catalog.models import Offering
 from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format, use_case_key
-from core.api.csv_export import csv_cell
-from core.audit import audit_record
+from compliance.validators import CsvLimitError, csv_rows_bounded
+from core.api.csv_export import csv_cell_restore, csv_lines
+from core.audit import audit_record, snapshot
 from core.errors import PermissionRefused, ServiceError
 
 BASE_COLUMNS = [
@@ -214,11 +214,6 @@ def _answers(choices: type[models.TextChoices]) -> dict[str, str]:
     return answers
 
 
-def undefuse(value: str) -> str:
-    """A cell this registry's export defused ('=...) read back as the text it stands for."""
-    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 class AgencyIndex:
     """Finds an agency by OMB abbreviation, full name or alias, whatever the case, spacing or a missing "the"."""
 
@@ -252,7 +247,7 @@ class _RowParser:
 
     def parse(self, line: int, row: dict[str, str], problems: list[RowError]) -> dict | None:
         start = len(problems)
-        cell = {column: undefuse((row.get(column) or "").strip()) for column in row if column}
+        cell = {column: csv_cell_restore((row.get(column) or "").strip()) for column in row if column}
         for legacy, column in LEGACY_RISK_COLUMNS.items():
             if legacy in cell and column not in cell:
                 cell[column] = cell.pop(legacy)
@@ -372,13 +367,18 @@ class _RowParser:
         return found
 
 
-def _rows(data: bytes | str) -> csv.DictReader:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InventoryImportError([RowError(1, "file", NOT_CSV)]) from None
-    return csv.DictReader(io.StringIO(data.removeprefix("\ufeff"), newline=""))
+def _rows(data: bytes | str) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header and the (line, row) pairs, read within the import limits (size, rows, cell length, NUL)."""
+    try:
+        header, rows = csv_rows_bounded(
+            data,
+            max_bytes=settings.USE_CASE_IMPORT_MAX_BYTES,
+            max_rows=settings.USE_CASE_IMPORT_MAX_ROWS,
+            max_cell_chars=settings.USE_CASE_IMPORT_MAX_CELL_CHARS,
+        )
+    except CsvLimitError as error:
+        raise InventoryImportError([RowError(1, "file", str(error))]) from None
+    return [column.strip() for column in header], rows
 
 
 def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
@@ -392,12 +392,11 @@ def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
     """
     if not (actor.is_gsa_officer or actor.is_agency_officer):
         raise PermissionRefused(OTHER_AGENCY)
-    reader = _rows(data)
-    header = [column.strip() for column in reader.fieldnames or []]
+    header, rows = _rows(data)
     from compliance.inventory_cots import COTS_COLUMNS, commercial_use_case_import
 
     if set(COTS_COLUMNS) <= set(header):
-        return commercial_use_case_import(actor=actor, reader=reader)
+        return commercial_use_case_import(actor=actor, rows=rows)
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InventoryImportError([RowError(1, c, MISSING_COLUMNS.format(columns=c)) for c in missing])
@@ -408,9 +407,7 @@ def use_case_import(*, actor: User, data: bytes | str) -> ImportResult:
         actor,
     )
     result, parsed, seen = ImportResult(), [], {}
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num
+    for start, row in rows:
         before = len(result.problems)
         values = parser.parse(start, row, result.problems)
         if values is not None:
@@ -443,6 +440,17 @@ def _differs(existing: UseCase, values: dict) -> bool:
     return False
 
 
+def _audit_row(actor: User, use_case: UseCase, before: dict | None) -> None:
+    """One event per imported row, with the fields that changed (all of them for a new row)."""
+    after = snapshot(use_case)
+    if before is not None:
+        changed = sorted(name for name in after if after[name] != before.get(name) and name != "updated_at")
+        before = {name: before.get(name) for name in changed}
+        after = {name: after[name] for name in changed}
+    action = "use_case.import_created" if before is None else "use_case.import_updated"
+    audit_record(actor=actor, action=action, obj=use_case, before=before, after=after)
+
+
 def _save_rows(actor: User, parsed: list[dict], result: ImportResult) -> None:
     by_agency: dict[int, list[str]] = {}
     with transaction.atomic():
@@ -456,12 +464,15 @@ def _save_rows(actor: User, parsed: list[dict], result: ImportResult) -> None:
             key = use_case_key(values["use_case_id"], values["use_case_name"], values["agency_bureau"])
             existing = existing_rows.get((agency.pk, key))
             if existing is None:
-                UseCase.objects.create(agency=agency, import_key=key, **values)
+                created = UseCase.objects.create(agency=agency, import_key=key, **values)
+                _audit_row(actor, created, None)
                 result.created += 1
             elif _differs(existing, values):
+                before = snapshot(existing)
                 for name, value in values.items():
                     setattr(existing, name, value)
                 existing.save()
+                _audit_row(actor, existing, before)
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -501,7 +512,7 @@ def _cells(use_case: UseCase, columns: list[str]) -> list[str]:
             value = use_case.deployment.name if use_case.deployment else ""
         else:
             value = getattr(use_case, FIELD_OF.get(column, column))
-        cells.append(csv_cell(value or ""))
+        cells.append(value or "")
     return cells
 
 
@@ -510,10 +521,5 @@ def use_case_export(*, use_cases, include_links: bool = False) -> str:
     imported (dates in the form they came in, `[]` lists kept). A cell a spreadsheet would run as a formula
     gets a leading apostrophe, which the import removes again."""
     columns = OMB_COLUMNS + (LINK_COLUMNS if include_links else [])
-    out = io.StringIO(newline="")
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for use_case in use_cases:
-        writer.writerow(_cells(use_case, columns))
-    return out.getvalue()
+    rows = (dict(zip(columns, _cells(use_case, columns), strict=True)) for use_case in use_cases)
+    return "\ufeff" + "".join(csv_lines(rows, columns, quote_all=False))

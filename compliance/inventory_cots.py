@@ -22,10 +22,9 @@ from compliance.inventory import (
     ImportResult,
     RowError,
     agency_index,
-    undefuse,
 )
 from compliance.models import CommercialUseCase
-from core.api.csv_export import csv_cell
+from core.api.csv_export import csv_cell, csv_cell_restore
 from core.audit import audit_record
 
 COTS_COLUMNS = [
@@ -50,7 +49,7 @@ DUPLICATE_TASK = "The agency's task already appears on line {line}."
 
 def _parse(line: int, row: dict, index, actor: User, problems: list[RowError]) -> dict | None:
     start = len(problems)
-    cell = {column: undefuse((row.get(column) or "").strip()) for column in COTS_COLUMNS}
+    cell = {column: csv_cell_restore((row.get(column) or "").strip()) for column in COTS_COLUMNS}
     agency = index.find(cell["Agency"])
     if not cell["Agency"]:
         problems.append(RowError(line, "Agency", REQUIRED))
@@ -77,13 +76,11 @@ def _parse(line: int, row: dict, index, actor: User, problems: list[RowError]) -
     return values
 
 
-def commercial_use_case_import(*, actor: User, reader: csv.DictReader) -> ImportResult:
+def commercial_use_case_import(*, actor: User, rows: list[tuple[int, dict]]) -> ImportResult:
     """Import OMB's COTS file: each row matched on agency and task, created, updated or left unchanged."""
     index = agency_index()
     result, parsed, seen = ImportResult(kind="cots"), [], {}
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num
+    for start, row in rows:
         before = len(result.problems)
         values = _parse(start, row, index, actor, result.problems)
         if values is not None:

@@ -26,7 +26,7 @@ from compliance.checks import PRACTICE_FIELDS, practice_status, practices_missin
 from compliance.models import EvidenceStatus, Report, RequirementCatalog
 from compliance.signing import SignatureBlock, SignatureCheck, pdf_sign, pdf_signature_check
 from compliance.tasks import report_generate_task
-from core.audit import audit_record, snapshot
+from core.audit import audit_record, audited_bulk_update, snapshot
 from core.errors import PermissionRefused, ServiceError
 from core.jobs import job_send_on_commit
 
@@ -57,14 +57,14 @@ def report_request(
     requested_by: User | None,
     framework: str,
     agency: Agency | None = None,
-    attested_by: str = "",
-    attested_role: str = "",
     enqueue: bool = True,
 ) -> Report:
     """Queue a report (per agency, or government-wide when agency is None); the task is sent after commit.
 
-    requested_by None means the command line, which runs with the operator's own authority;
-    enqueue=False leaves rendering to the caller (the command renders in its own process).
+    The attester is the user who asks, with their role and agency recorded by the registry: an
+    agency officer attests for their own agency only, and the government-wide report needs a GSA
+    officer. requested_by None means the command line, which runs with the operator's own
+    authority; enqueue=False leaves rendering to the caller (the command renders in its own process).
     """
     if framework not in framework_choices():
         raise ServiceError(UNKNOWN_FRAMEWORK.format(framework=framework, choices=", ".join(framework_choices())))
@@ -75,8 +75,10 @@ def report_request(
             agency=agency,
             framework=framework,
             requested_by=requested_by,
-            attested_by=attested_by or _display_name(requested_by),
-            attested_role=attested_role or _role_label(requested_by, agency),
+            attester=requested_by,
+            attester_agency=requested_by.agency if requested_by is not None else None,
+            attested_by=_display_name(requested_by),
+            attested_role=_role_label(requested_by),
         )
         audit_record(
             actor=requested_by, action="report.requested", obj=report, after=snapshot(report, exclude=("pdf",))
@@ -104,7 +106,7 @@ def _display_name(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def _role_label(user: User | None, agency: Agency | None) -> str:
+def _role_label(user: User | None) -> str:
     if user is None:
         return "Operator"
     label = Role(user.role).label
@@ -153,7 +155,7 @@ def report_generate(*, report_id: int) -> Report:
     """
     if not _claim(report_id):
         return Report.objects.get(pk=report_id)
-    report = Report.objects.select_related("agency", "requested_by__agency").get(pk=report_id)
+    report = Report.objects.select_related("agency", "requested_by", "attester", "attester_agency").get(pk=report_id)
     issued_at = timezone.now()
     from weasyprint.urls import FatalURLFetchingError  # WeasyPrint loads when a report renders, not before
 
@@ -167,12 +169,13 @@ def report_generate(*, report_id: int) -> Report:
 
 
 def signature_block(report: Report) -> SignatureBlock:
-    """The attester of the visible signature block: the account that requested the report, never free text."""
-    user = report.requested_by
+    """The attester of the visible signature block, as the registry recorded it on the report (never free text):
+    the signed-in user who asked, with their role and agency then, or the operator's command line."""
+    user = report.attester
     if user is None:
         return SignatureBlock(report.number, _display_name(None), "Operator", "")
-    agency = user.agency.name if user.agency_id else ""
-    return SignatureBlock(report.number, _display_name(user), Role(user.role).label, agency)
+    agency = report.attester_agency.name if report.attester_agency_id else ""
+    return SignatureBlock(report.number, report.attested_by or _display_name(user), Role(user.role).label, agency)
 
 
 def _issue(report: Report, pdf: bytes, issued_at: dt.datetime) -> Report:
@@ -186,9 +189,19 @@ def _issue(report: Report, pdf: bytes, issued_at: dt.datetime) -> Report:
         report.sha256, report.size, report.issued_at = digest, len(pdf), issued_at
         report.status, report.error_message = Report.Status.ISSUED, ""
         report.save()
-        Report.objects.filter(
-            agency=report.agency, framework=report.framework, status=Report.Status.ISSUED, superseded_by__isnull=True
-        ).exclude(pk=report.pk).filter(issued_at__lte=issued_at).update(superseded_by=report)
+        audited_bulk_update(
+            actor=report.requested_by,
+            queryset=Report.objects.filter(
+                agency=report.agency,
+                framework=report.framework,
+                status=Report.Status.ISSUED,
+                superseded_by__isnull=True,
+            )
+            .exclude(pk=report.pk)
+            .filter(issued_at__lte=issued_at),
+            changes={"superseded_by": report},
+            action="report.superseded",
+        )
         audit_record(
             actor=report.requested_by, action="report.issued", obj=report, after=snapshot(report, exclude=("pdf",))
         )

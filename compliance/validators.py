@@ -118,3 +118,70 @@ class EvidenceFileValidator:
             and self.max_bytes == other.max_bytes
             and self.extensions == other.extensions
         )
+
+
+class CsvLimitError(ValueError):
+    """A CSV upload broke a limit (size, rows, cell length) or is not text; the message says which."""
+
+
+CSV_TOO_LARGE = "The file is {size}; an import may be at most {limit}."
+CSV_TOO_MANY_ROWS = "The file has more than {limit} rows; split it into several imports."
+CSV_CELL_TOO_LONG = "Line {line}: a cell is longer than {limit} characters."
+CSV_NUL = "The file contains NUL bytes: it is not a text CSV file."
+CSV_NOT_UTF8 = "The file is not UTF-8 text; save it as CSV UTF-8 and import it again."
+CSV_MALFORMED = "Line {line}: the CSV cannot be read ({reason})."
+
+
+def csv_upload_size_check(upload) -> None:
+    """Refuse an uploaded import file over USE_CASE_IMPORT_MAX_BYTES before reading it into memory."""
+    size, limit = upload_size(upload), settings.USE_CASE_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(CSV_TOO_LARGE.format(size=filesizeformat(size), limit=filesizeformat(limit)))
+
+
+def csv_rows_bounded(data: bytes | str, *, max_bytes: int, max_rows: int, max_cell_chars: int):
+    """Read a CSV upload into (header, rows), enforcing the limits while reading.
+
+    1. Refuse before decoding a file over `max_bytes`, or one holding a NUL byte.
+    2. Decode as UTF-8 (a BOM is dropped).
+    3. Read row by row, stopping at the first row past `max_rows` or the first cell over
+       `max_cell_chars`; csv's own errors become a clear message with the line.
+
+    Returns the header and a list of (line, row dict) pairs; raises CsvLimitError.
+    """
+    import csv
+    import io
+
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise CsvLimitError(CSV_TOO_LARGE.format(size=filesizeformat(size), limit=filesizeformat(max_bytes)))
+    if isinstance(data, bytes):
+        if b"\x00" in data:
+            raise CsvLimitError(CSV_NUL)
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CsvLimitError(CSV_NOT_UTF8) from None
+    elif "\x00" in data:
+        raise CsvLimitError(CSV_NUL)
+    reader = csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""))
+    rows: list[tuple[int, dict]] = []
+    header: list[str] = []
+    line = 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if any(len(cell) > max_cell_chars for cell in cells):
+                raise CsvLimitError(CSV_CELL_TOO_LONG.format(line=start, limit=max_cell_chars))
+            if not header:
+                header = cells
+                continue
+            if len(rows) >= max_rows:
+                raise CsvLimitError(CSV_TOO_MANY_ROWS.format(limit=max_rows))
+            if cells:
+                rows.append((start, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))))
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise CsvLimitError(CSV_CELL_TOO_LONG.format(line=line, limit=max_cell_chars)) from None
+        raise CsvLimitError(CSV_MALFORMED.format(line=line, reason=error)) from None
+    return header, rows

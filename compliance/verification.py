@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from agencies.models import Deployment
 from agencies.services import require_agency_access
+from agencies.storage import agency_model_roots, deployment_folder_check, storage_path_refusal
 from agencies.webhooks import webhook_event_emit
 from compliance.engine import (
     OK,
@@ -44,6 +46,7 @@ from compliance.tasks import (
     verification_run_task,
 )
 from core.audit import audit_record, snapshot
+from core.errors import ServiceError
 from core.jobs import job_send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -133,7 +136,7 @@ def verification_execute(
             declared=run.model_version.declared_license,
             allowed=run.model_version.offering.allowed_licenses,
         )
-        folder = confine(run.storage_path, repo_id=model.repo_id, commit=model.commit)
+        folder = _agency_folder(run, repo_id=model.repo_id, commit=model.commit)
         listing = scan(folder)
     except (HubError, ManifestError, FolderRefused, OSError) as error:
         return _finish_with_error(run, str(error))
@@ -216,6 +219,22 @@ def _remember_identities(run: VerificationRun, outcomes: list[FileOutcome]) -> N
         unique_fields=["deployment", "path"],
         update_fields=["algorithm", "digest", "dev", "ino", "size", "mtime_ns", "ctime_ns", "hashed_at", "run"],
     )
+
+
+def _agency_folder(run: VerificationRun, *, repo_id: str, commit: str) -> ModelFolder:
+    """The run's folder, checked again now against its agency's model root and the other deployments' folders.
+
+    Folders and links change on disk after a deployment is saved: a folder that now resolves
+    elsewhere, or lies outside the agency's root, is refused with the same message as at saving.
+    """
+    deployment = Deployment.objects.select_related("agency").get(pk=run.deployment_id)
+    try:
+        checked = deployment_folder_check(deployment=deployment, raw=run.storage_path)
+        if checked != os.path.normpath(run.storage_path):  # a component was swapped for a link since
+            raise storage_path_refusal(deployment.agency)
+    except ServiceError as error:
+        raise FolderRefused(error.message) from None
+    return confine(checked, repo_id=repo_id, commit=commit, roots=agency_model_roots(deployment.agency))
 
 
 def _manifest_for(run: VerificationRun, client: HubClient | None) -> HubModel:
@@ -330,7 +349,7 @@ def verification_hash_group(*, run_id: int, index: int, workers: int | None = No
     wanted = set(group.paths)
     entries = [f for f in (model.files if model else ()) if f.path in wanted]
     try:
-        folder = confine(run.storage_path, repo_id=run.repo_id, commit=run.manifest_commit)
+        folder = _agency_folder(run, repo_id=run.repo_id, commit=run.manifest_commit)
         listing = scan(folder)
         missing = [e for e in entries if e.path not in listing.files]
         present = [e for e in entries if e.path in listing.files]

@@ -130,3 +130,18 @@ def env_int_list(
     if minimum is not None and any(number < minimum for number in numbers):
         raise ImproperlyConfigured(f"{name} must list numbers of at least {minimum}, not {value!r}.")
     return sorted(numbers, reverse=True)
+
+
+def development_key(path: Path) -> str:
+    """A random key made once for a development machine and kept in `path` (mode 0600); never derived."""
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or by another process starting at the same time
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key

@@ -7,12 +7,14 @@ sets DEBUG=false, SECRET_KEY, DATABASE_URL and CELERY_BROKER_URL.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    development_key,
     env_bool,
     env_broker,
     env_database,
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +130,8 @@ AUTHENTICATION_BACKENDS = ["agencies.signin.LockoutModelBackend"]
 SIGNIN_LOCKOUT_FAILURES = env_int("SIGNIN_LOCKOUT_FAILURES", 5, minimum=1)
 SIGNIN_LOCKOUT_WINDOW_SECONDS = env_int("SIGNIN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1)
 SIGNIN_LOCKOUT_SECONDS = env_int("SIGNIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+# Failures from one address across all usernames (password spraying) before the address is locked.
+SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 20, minimum=1)
 
 # Sessions and CSRF: cookies are HttpOnly (session), SameSite=Lax, and Secure outside DEBUG (set above).
 # The token is in the page's form and cookie (CSRF_COOKIE_HTTPONLY would add nothing: Django's docs explain why).
@@ -188,6 +193,15 @@ STATICFILES_DIRS += [("htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
 # ---- Uploads ----
 # Uploads: requests and in-memory files are bounded; evidence files are checked by EvidenceFileValidator.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+# No request body larger than this is read at all (413 before anything parses it): the largest upload
+# the registry takes is an evidence file (EVIDENCE_UPLOAD_MAX_BYTES), plus room for the form around it.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 21 * 1024 * 1024, minimum=1024 * 1024)
+# JSON bodies of the API nested deeper than this are refused (400), never decoded.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32, minimum=4)
+# Use case inventory import: file size, rows and characters in one cell, enforced while reading.
+USE_CASE_IMPORT_MAX_BYTES = env_int("USE_CASE_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+USE_CASE_IMPORT_MAX_ROWS = env_int("USE_CASE_IMPORT_MAX_ROWS", 5000, minimum=1)
+USE_CASE_IMPORT_MAX_CELL_CHARS = env_int("USE_CASE_IMPORT_MAX_CELL_CHARS", 32 * 1024, minimum=256)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
@@ -216,7 +230,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -263,6 +277,8 @@ SPECTACULAR_SETTINGS = {
 HF_ENDPOINT = env_url("HF_ENDPOINT", "https://huggingface.co", schemes=("http", "https"))
 HF_TOKEN = env_str("HF_TOKEN") or None
 HF_TIMEOUT_SECONDS = env_int("HF_TIMEOUT_SECONDS", 20, minimum=1)
+# Each agency's deployments live in its own folder of each root, named by its abbreviation: <root>/<ABBR>/
+# (agencies/storage.py).
 MODEL_ROOTS = env_paths("MODEL_ROOTS", [VAR_DIR / "models"])
 
 # Checksum and license verification (issue 3): Hub retries, hashing and the automatic checks.
@@ -304,10 +320,20 @@ FEDRAMP_SYNC_HOUR = env_int("FEDRAMP_SYNC_HOUR", 9, minimum=0)
 
 # ---- Audit trail ----
 # Checkpoints of the audit chain are written OUTSIDE the database (ideally an append-only or WORM volume),
-# signed with a key the database never holds. Without AUDIT_CHECKPOINT_KEY the key is derived from SECRET_KEY.
+# signed with their own key (AUDIT_CHECKPOINT_KEY), never derived from SECRET_KEY: required when DEBUG is off;
+# in DEBUG a random key is made once and kept in var/audit-checkpoint.key. A checkpoint is written every
+# AUDIT_CHECKPOINT_MINUTES and also whenever the chain grows by AUDIT_CHECKPOINT_EVERY events, so the tail
+# that no checkpoint protects stays short.
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
-AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY") or f"audit-checkpoint:{SECRET_KEY}"
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY")
+if not AUDIT_CHECKPOINT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_CHECKPOINT_KEY must be set when DEBUG is off.")
+    AUDIT_CHECKPOINT_KEY = development_key(VAR_DIR / "audit-checkpoint.key")
+elif len(AUDIT_CHECKPOINT_KEY) < 32 or AUDIT_CHECKPOINT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_KEY must be at least 32 characters and differ from SECRET_KEY.")
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 500, minimum=1)
 
 # ---- Alerts, e-mail, reports and webhooks ----
 # Alerts (compliance/alerts). Days before an agreement or ATO expires at which officers are told, and how
@@ -327,6 +353,16 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+# Receivers are called over https only outside DEBUG, and never at loopback, link-local (cloud metadata),
+# private, CGNAT, multicast or reserved addresses, unless the network is listed here (CIDRs, comma-separated:
+# an operator's own internal receiver).
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
+for _cidr in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {_cidr!r} is not a network, e.g. 10.1.2.0/24.") from None
 
 # ---- Celery and jobs ----
 # Celery. The default broker is a folder on disk: a worker process picks jobs up

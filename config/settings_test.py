@@ -8,6 +8,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("AUDIT_CHECKPOINT_KEY", "test-only-audit-checkpoint-key-0123456789abcdef")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("REGISTRY_VAR_DIR", tempfile.mkdtemp(prefix="registry-test-"))
 # Report PDFs are always signed, and DEBUG is off in tests: sign with a development key made for this run

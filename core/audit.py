@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
@@ -24,6 +26,8 @@ from core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+# What the client sent as X-Request-ID: stored apart from the server's id, and never trusted.
+current_client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_client_request_id", default="")
 
 
 def _json_default(value: Any) -> Any:
@@ -36,6 +40,42 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, FieldFile):  # an empty one has no url: hasattr(value, "url") would raise
         return value.name or ""
     return str(value)
+
+
+# Field names that hold a secret on any model: their values never enter an audit event. A model marks
+# other secret fields with a class attribute `audit_secret_fields = ("name", ...)`.
+SECRET_FIELD_NAMES = frozenset({"password", "secret", "key_hash", "token_hash", "api_key", "private_key"})
+
+
+def audit_secret_fields(model: type[models.Model]) -> frozenset[str]:
+    """The fields of `model` whose values are secrets (by name or marked by the model itself)."""
+    names = {f.name for f in model._meta.concrete_fields if f.name in SECRET_FIELD_NAMES}
+    return frozenset(names | set(getattr(model, "audit_secret_fields", ())))
+
+
+def secret_fingerprint(value: Any) -> str:
+    """What an event records of a secret: that it is set, and a short keyed fingerprint (changes when it does).
+
+    Keyed with AUDIT_CHECKPOINT_KEY, so a reader of the trail cannot test guesses of a secret against it.
+    """
+    if value in (None, ""):
+        return "[secret: not set]"
+    key = settings.AUDIT_CHECKPOINT_KEY.encode()
+    digest = hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()[:12]
+    return f"[secret: set, fingerprint {digest}]"
+
+
+def _redact(data: dict | None, secret_names: frozenset[str]) -> dict | None:
+    if not isinstance(data, dict):
+        return data
+    return {
+        key: secret_fingerprint(value) if key in secret_names and not _is_fingerprint(value) else value
+        for key, value in data.items()
+    }
+
+
+def _is_fingerprint(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("[secret: ")
 
 
 # Labels under which a model's events were recorded before it moved to another app. Events are never
@@ -56,11 +96,15 @@ def object_type_labels(label: str) -> set[str]:
 
 
 def snapshot(obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict | None:
-    """A JSON-ready copy of a row's concrete fields, for the before/after of an event."""
+    """A JSON-ready copy of a row's concrete fields, for the before/after of an event.
+
+    Secret fields (see `audit_secret_fields`) are replaced by their fingerprint.
+    """
     if obj is None:
         return None
     data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields if f.name not in exclude])
     data["id"] = obj.pk
+    data = _redact(data, audit_secret_fields(obj._meta.model))
     return json.loads(json.dumps(data, default=_json_default, sort_keys=True))
 
 
@@ -80,6 +124,8 @@ def canonical(event: AuditEvent) -> bytes:
         "after": event.after,
         "request_id": event.request_id,
     }
+    if event.client_request_id:  # covered only when set, so events written before the field hash as they did
+        body["client_request_id"] = event.client_request_id
     return json.dumps(body, sort_keys=True, separators=(",", ":"), default=_json_default).encode()
 
 
@@ -116,6 +162,8 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "pk", None) else None
+    secret_names = SECRET_FIELD_NAMES | (audit_secret_fields(obj._meta.model) if obj is not None else frozenset())
+    before, after = _redact(before, secret_names), _redact(after, secret_names)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
@@ -131,12 +179,16 @@ def audit_record(
             before=before,
             after=after,
             request_id=current_request_id.get(),
+            client_request_id=current_client_request_id.get(),
             prev_hash=head.hash,
         )
         event.hash = chain_hash(head.hash, event)
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
+    from core.checkpoints import audit_checkpoint_due  # checkpoints import this module
+
+    audit_checkpoint_due(event.seq)
     return event
 
 

@@ -3,7 +3,8 @@
 A database superuser can disable the append-only triggers and rewrite the whole tail of the
 chain consistently (every hash recomputed), or delete the tail and move the head back. Only a
 record held elsewhere catches that: every few minutes the head's sequence number and hash are
-appended, HMAC-signed, to a file under AUDIT_CHECKPOINT_DIR (ideally a separate, append-only or
+appended (and every AUDIT_CHECKPOINT_EVERY events), HMAC-signed with AUDIT_CHECKPOINT_KEY,
+to a file under AUDIT_CHECKPOINT_DIR (ideally a separate, append-only or
 WORM volume), and `verify_audit_log` checks the chain against every checkpoint in it.
 
 Each line of `checkpoints.jsonl` is `{"seq": ..., "hash": ..., "at": ..., "mac": ...}`, where
@@ -25,11 +26,13 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import GENESIS_HASH, ChainBreak, audit_chain_verify, chain_hash
@@ -39,6 +42,7 @@ from core.timestamps import TimestampError, certificates_load, timestamp_request
 CHECKPOINT_FILE = "checkpoints.jsonl"
 # How far a checkpoint's own time may be from the time its timestamp authority signed.
 CHECKPOINT_TIMESTAMP_TOLERANCE = dt.timedelta(minutes=10)
+logger = logging.getLogger("core.audit")
 
 
 class CheckpointError(Exception):
@@ -73,8 +77,12 @@ def audit_checkpoints_read(path: Path | None = None) -> list[Checkpoint]:
     path = path or checkpoint_path()
     if not path.exists():
         return []
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CheckpointError(f"{path}: unreadable ({type(error).__name__})") from None
     checkpoints = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -179,15 +187,42 @@ def checkpoint_timestamps_verify(checkpoints: list[Checkpoint]) -> ChainBreak | 
     return None
 
 
-def audit_log_verify() -> tuple[ChainBreak | None, int]:
+def audit_checkpoint_due(seq: int) -> None:
+    """Called for each new event: when the chain has grown by AUDIT_CHECKPOINT_EVERY, anchor it after commit.
+
+    Written in the committing process rather than by a task, so a broker outage cannot leave the
+    tail unprotected; a failure to write is logged loudly and never fails the change itself.
+    """
+    if seq % settings.AUDIT_CHECKPOINT_EVERY:
+        return
+
+    def write() -> None:
+        try:
+            result = audit_checkpoint_write()
+        except (OSError, CheckpointError) as error:
+            logger.critical("Audit checkpoint at event #%s not written: %s", seq, error)
+            return
+        if isinstance(result, ChainBreak):
+            logger.critical("Audit chain broken at event #%s, not anchored: %s", result.seq, result.reason)
+
+    transaction.on_commit(write)
+
+
+def audit_log_verify(*, require_checkpoints: bool = True) -> tuple[ChainBreak | None, int]:
     """Recompute the whole chain and compare it with every checkpoint; return (first break, checkpoints used).
 
-    A checkpoint file that cannot be read or holds a forged line is itself a break (seq 0), and so is
-    a checkpoint whose timestamp fails (checkpoint_timestamps_verify).
+    A checkpoint file that cannot be read or holds a forged line is itself a break (seq 0), and so
+    is a missing one: deleting the file must not make a rewritten chain read as intact; and so is a
+    checkpoint whose timestamp fails (checkpoint_timestamps_verify). Only an explicit
+    `require_checkpoints=False` (verify_audit_log --no-checkpoints) checks the chain alone.
     """
+    path = checkpoint_path()
+    if require_checkpoints and not path.is_file():
+        missing = f"the checkpoint store {path} is missing (pass --no-checkpoints to check the chain only)"
+        return audit_chain_verify() or ChainBreak(0, missing), 0
     try:
-        checkpoints = audit_checkpoints_read()
-    except CheckpointError as error:
+        checkpoints = audit_checkpoints_read(path) if require_checkpoints else []
+    except (CheckpointError, OSError) as error:
         return ChainBreak(0, str(error)), 0
     broken = checkpoint_timestamps_verify(checkpoints)
     if broken:

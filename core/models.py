@@ -34,7 +34,10 @@ class AuditEvent(models.Model):
     agency_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, help_text="The server's id of the request.")
+    client_request_id = models.CharField(
+        max_length=64, blank=True, default="", help_text="The X-Request-ID the client sent: untrusted, for correlation."
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

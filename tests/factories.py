@@ -235,3 +235,19 @@ def high_impact_use_case(agency: Agency, *, documented: bool = True, **kwargs):
     }
     risk = done if documented else dict.fromkeys(done, "")
     return UseCaseFactory(agency=agency, is_high_impact="High-impact", **{**risk, **kwargs})
+
+
+def make_active(onboarding: Onboarding, *, approver: User | None = None) -> Onboarding:
+    """Put an onboarding straight into the active state (as if GSA approved it and the agency activated it)."""
+    Onboarding.objects.filter(pk=onboarding.pk).update(
+        state=Onboarding.State.ACTIVE, approved_by=approver or gsa_officer(), approved_at=dt.datetime.now(dt.UTC)
+    )
+    onboarding.refresh_from_db()
+    return onboarding
+
+
+def agency_folder(model_root, agency: Agency, name: str):
+    """A folder inside the agency's own model root (MODEL_ROOTS/<ABBREVIATION>/name), created."""
+    folder = model_root / agency.abbreviation / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

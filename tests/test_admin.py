@@ -43,3 +43,38 @@ def test_a_superuser_can_read_but_not_edit_a_vendor(client):
     assert refused.status_code == 403
     vendor.refresh_from_db()
     assert vendor.name != "Renamed"
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_of_a_users_role_and_superuser_flag_is_audited(client):
+    from agencies.models import User
+    from core.models import AuditEvent
+    from tests.factories import AgencyFactory, agency_officer
+
+    admin_user = User.objects.create_superuser(username="root", password="root-password-123", email="r@x.example")
+    target = agency_officer(AgencyFactory(), username="target")
+    client.force_login(admin_user)
+    url = f"/admin/agencies/user/{target.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update(
+        {
+            "username": "target",
+            "role": "gsa_officer",
+            "agency": "",
+            "is_superuser": "on",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        }
+    )
+    data.pop("last_login", None)
+    data.pop("password", None)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="user.updated", object_id=str(target.pk))
+    assert event.actor == admin_user
+    assert (event.before["role"], event.after["role"]) == ("agency_officer", "gsa_officer")
+    assert event.after["is_superuser"] is True and "md5" not in str(event.after)

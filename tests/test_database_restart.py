@@ -54,6 +54,7 @@ def _environment(database_url: str, var_dir: str) -> dict[str, str]:
         "CELERY_BROKER_URL": "filesystem://",
         "REGISTRY_VAR_DIR": var_dir,
         "SECRET_KEY": "database-restart-test-only-key-0123456789abcdef",
+        "AUDIT_CHECKPOINT_KEY": "database-restart-test-only-checkpoint-key-0123456789",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
@@ -252,5 +253,7 @@ def test_a_postgresql_restart_under_traffic_costs_only_the_requests_in_flight(re
     unanswered_starts = [s for s in failed if s.kind == "start"]
     assert runs == audited, "a run without its audit event, or an event without its run"
     assert answered <= runs and len(runs - answered) <= len(unanswered_starts)
+    anchored = _manage(env, "shell", "-c", "from core.checkpoints import audit_checkpoint_write as w; w()")
+    assert anchored.returncode == 0, anchored.stderr
     chain = _manage(env, "verify_audit_log")
     assert chain.returncode == 0, chain.stdout + chain.stderr

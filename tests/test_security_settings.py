@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "p" * 40 + "-production-like-secret-Zq9#xW2!",
     "ALLOWED_HOSTS": "registry.example.gov",
+    "AUDIT_CHECKPOINT_KEY": "c" * 40 + "-checkpoint-key-kept-off-the-db-host",
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 
@@ -145,3 +146,15 @@ def test_the_session_cookie_is_http_only_and_same_site(client, settings):
 
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_production_refuses_to_start_without_its_own_audit_checkpoint_key():
+    missing = _run(["-c", "import django; django.setup()"], AUDIT_CHECKPOINT_KEY="")
+    same = _run(["-c", "import django; django.setup()"], AUDIT_CHECKPOINT_KEY=PRODUCTION_ENV["SECRET_KEY"])
+
+    assert missing.returncode != 0 and "AUDIT_CHECKPOINT_KEY must be set when DEBUG is off" in missing.stderr
+    assert same.returncode != 0 and "differ from SECRET_KEY" in same.stderr
+
+
+def test_production_webhooks_are_https_only():
+    assert _production_settings("WEBHOOK_REQUIRE_HTTPS")["WEBHOOK_REQUIRE_HTTPS"] is True

@@ -348,9 +348,15 @@ class Deployment(models.Model):
         Onboarding, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments"
     )
     name = models.CharField(max_length=200)
-    storage_path = models.CharField(max_length=1000, help_text="Absolute folder under one of the MODEL_ROOTS.")
+    storage_path = models.CharField(
+        max_length=1000, help_text="Absolute folder inside the agency's model root, MODEL_ROOTS/<ABBREVIATION>/."
+    )
     environment = models.CharField(max_length=20, choices=Environment.choices, default=Environment.PRODUCTION)
     is_active = models.BooleanField(default=True)
+    onboarding_flagged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its onboarding stopped being active (suspended, offboarded, reopened)."
+    )
+    onboarding_flag_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

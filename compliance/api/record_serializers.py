@@ -11,6 +11,7 @@ from rest_framework import serializers
 from agencies.models import Agency, Onboarding
 from compliance.models import Evidence, EvidenceDocument, EvidenceStatus, Report, Requirement, UseCase
 from compliance.models.requirements import RECORDABLE_STATUSES
+from compliance.validators import csv_upload_size_check
 
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 
@@ -136,7 +137,9 @@ class UseCaseSerializer(serializers.ModelSerializer):
 
 
 class UseCaseImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="OMB's inventory CSV (UTF-8, with or without a BOM).")
+    file = serializers.FileField(
+        help_text="OMB's inventory CSV (UTF-8, with or without a BOM).", validators=[csv_upload_size_check]
+    )
 
 
 class ImportProblemSerializer(serializers.Serializer):
@@ -177,6 +180,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "requested_at",
             "started_at",
             "issued_at",
+            "attester",
+            "attester_agency",
             "attested_by",
             "attested_role",
             "sha256",
@@ -194,6 +199,9 @@ class ReportSerializer(serializers.ModelSerializer):
         return reverse("api:report-pdf", kwargs={"pk": report.pk})
 
 
+ATTESTER_NOT_TYPED = "The attester is you, the signed-in user, with your role and agency: it cannot be typed."
+
+
 class ReportRequestSerializer(serializers.Serializer):
     framework = serializers.CharField(max_length=20, help_text="A catalog slug (e.g. m-25-21) or `all`.")
     agency = serializers.PrimaryKeyRelatedField(
@@ -202,8 +210,12 @@ class ReportRequestSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Leave out for the government-wide report (GSA officers only).",
     )
-    attested_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    attested_role = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def validate(self, data):
+        typed = sorted({"attested_by", "attested_role"} & set(self.initial_data))
+        if typed:
+            raise serializers.ValidationError(dict.fromkeys(typed, [ATTESTER_NOT_TYPED]))
+        return data
 
     def validate_framework(self, value: str) -> str:
         from compliance.services import framework_choices

@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -48,15 +48,16 @@ from compliance.filtersets import EvidenceFilterSet, ReportFilterSet, Requiremen
 from compliance.manifest import manifest_sync_request
 from compliance.models import Report
 from core.api.exceptions import error_body
+from core.api.parsers import BoundedJSONParser
 from core.api.permissions import AGENCY_OR_GSA, GSA_ONLY, PUBLIC_CATALOG_PERMISSIONS
 from core.api.views import ApiBaseMixin, ApiReadViewSet
 from core.errors import ServiceError
 
 NOT_ISSUED = "The report has not been issued (yet): poll it until its status is `issued`."
-MAX_ATTESTATION_BYTES = 50 * 1024 * 1024
-ATTESTATION_TOO_LARGE = "The file is larger than 50 MB: no report we issue is that large."
+MAX_ATTESTATION_BYTES = 10 * 1024 * 1024  # anonymous: no report the registry issues comes close
+ATTESTATION_TOO_LARGE = "The file is larger than 10 MB: no report we issue is that large."
 # Files come as multipart; JSON is accepted too (for `sha256`, or to be told which field is missing).
-UPLOAD_PARSERS = [MultiPartParser, FormParser, JSONParser]
+UPLOAD_PARSERS = [MultiPartParser, FormParser, BoundedJSONParser]
 FRAMEWORK_PARAMETER = OpenApiParameter(
     "framework", OpenApiTypes.STR, description="A catalog slug (e.g. m-25-21); every framework when left out."
 )
@@ -272,6 +273,8 @@ class AttestationViewSet(ApiBaseMixin, viewsets.GenericViewSet):
             data = AttestationQuerySerializer(data=request.query_params)
             data.is_valid(raise_exception=True)
             return Response(services.attestation_verify(sha256=data.validated_data["sha256"]).as_dict())
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ATTESTATION_BYTES + 64 * 1024:  # before parsing
+            raise ServiceError(ATTESTATION_TOO_LARGE, code="file_too_large", field="pdf")
         data = AttestationUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("pdf")

@@ -166,6 +166,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "before",
             "after",
             "request_id",
+            "client_request_id",
             "prev_hash",
             "hash",
         ]
@@ -184,7 +185,9 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookSubscription.EventType.choices), allow_empty=False
     )
-    secret = serializers.CharField(write_only=True, min_length=16, max_length=128)
+    secret = serializers.CharField(
+        write_only=True, min_length=16, max_length=128, required=False, help_text="Omit it to have one generated."
+    )
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -196,6 +199,11 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         if not value.lower().startswith(("https://", "http://")):
             raise serializers.ValidationError("Give an http or https URL.")
         return value
+
+
+class WebhookSecretSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    secret = serializers.CharField(help_text="The new signing secret, shown only in this answer.")
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):

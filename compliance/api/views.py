@@ -11,11 +11,13 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agencies.models import WebhookDelivery, WebhookSubscription
 from agencies.selectors import scope_to_agency
+from agencies.webhooks import webhook_secret_rotate, webhook_subscription_save
 from compliance.api.serializers import (
     AuditEventSerializer,
     ChangeFeedSerializer,
@@ -24,6 +26,7 @@ from compliance.api.serializers import (
     VerificationRunSerializer,
     VerificationStartSerializer,
     WebhookDeliverySerializer,
+    WebhookSecretSerializer,
     WebhookSubscriptionSerializer,
 )
 from compliance.filtersets import (
@@ -39,7 +42,6 @@ from compliance.verification import verification_start
 from core.api.csv_export import CsvRenderer, csv_response
 from core.api.permissions import AGENCY_OR_GSA
 from core.api.views import ApiReadViewSet, ApiViewMixin, ApiWriteViewSet
-from core.audit import audited_save
 from core.models import AuditEvent
 
 FEED_DEFAULT_LIMIT = 100
@@ -165,9 +167,15 @@ class WebhookSubscriptionViewSet(ApiWriteViewSet):
         return scope_to_agency(WebhookSubscription.objects.all(), self.request.user)
 
     def save_record(self, instance):
-        if instance.created_by_id is None:
-            instance.created_by = self.request.user
-        return audited_save(actor=self.request.user, instance=instance)
+        return webhook_subscription_save(actor=self.request.user, subscription=instance)
+
+    @extend_schema(request=None, responses={200: WebhookSecretSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret", url_name="rotate")
+    def rotate_secret(self, request, pk=None):
+        """Replace the subscription's signing secret with a new random one, shown once in this answer."""
+        subscription = self.get_object()
+        secret = webhook_secret_rotate(actor=request.user, subscription=subscription)
+        return Response({"id": subscription.pk, "secret": secret})
 
 
 class WebhookDeliveryViewSet(ApiReadViewSet):

@@ -38,8 +38,16 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker claimed it.")
     issued_at = models.DateTimeField(null=True, blank=True)
-    attested_by = models.CharField(max_length=200)
-    attested_role = models.CharField(max_length=200)
+    # Who attests is the signed-in user who asked, recorded by the registry (never typed): the user, and a
+    # snapshot of their name, role and agency when they asked. Empty attester: the operator's command line.
+    attester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attester_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attested_by = models.CharField(max_length=200, help_text="The attester's name when they asked.")
+    attested_role = models.CharField(max_length=200, help_text="The attester's role (and agency) when they asked.")
     pdf = models.FileField(upload_to="reports/", max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.BigIntegerField(default=0)

@@ -12,9 +12,21 @@ from django.views.decorators.csrf import csrf_exempt
 from compliance.reports import AttestationCheck, attestation_verify
 from core.portal import UswdsFormMixin
 
-MAX_PDF_BYTES = 50 * 1024 * 1024
+# The check is anonymous: nothing larger than this is read (no report the registry issues comes close).
+MAX_PDF_BYTES = 10 * 1024 * 1024
+FORM_OVERHEAD_BYTES = 64 * 1024
 GIVE_ONE = "Upload the PDF or give its SHA-256."
-TOO_LARGE = "The file is larger than 50 MB: no report we issue is that large."
+TOO_LARGE = "The file is larger than 10 MB: no report we issue is that large."
+
+
+def _declared_too_large(request: HttpRequest) -> bool:
+    """Whether the declared body is too large to read (checked before anything parses it)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_PDF_BYTES + FORM_OVERHEAD_BYTES
+    except ValueError:
+        return True
+
+
 BAD_DIGEST = "A SHA-256 is 64 hexadecimal characters."
 
 
@@ -55,6 +67,10 @@ class AttestationVerifyView(View):
         return render(request, self.template_name, {"form": AttestationVerifyForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if _declared_too_large(request):
+            form = AttestationVerifyForm()
+            form.add_error(None, TOO_LARGE)
+            return render(request, self.template_name, {"form": form, "result": None}, status=413)
         return self._answer(request, AttestationVerifyForm(request.POST, request.FILES))
 
     def _answer(self, request: HttpRequest, form: AttestationVerifyForm) -> HttpResponse:
@@ -71,6 +87,8 @@ class AttestationVerifyJsonView(View):
         return self._answer(AttestationVerifyForm(request.GET))
 
     def post(self, request: HttpRequest) -> JsonResponse:
+        if _declared_too_large(request):
+            return JsonResponse({"errors": {"pdf": [TOO_LARGE]}}, status=413)
         return self._answer(AttestationVerifyForm(request.POST, request.FILES))
 
     def _answer(self, form: AttestationVerifyForm) -> JsonResponse:

@@ -58,8 +58,6 @@ class ReportRequestView(OfficerRequiredMixin, View):
                     requested_by=request.user,
                     framework=data["framework"],
                     agency=agency,
-                    attested_by=data["attested_by"],
-                    attested_role=data["attested_role"],
                 )
             except PermissionRefused as error:
                 raise PermissionDenied(error.message) from error

@@ -1,8 +1,10 @@
-"""CSV export of API lists (`?format=csv`), safe to open in a spreadsheet.
+"""The registry's one CSV exporter, safe to open in a spreadsheet: API lists (`?format=csv`), the audit
+trail and change feed, the portal's "Export as CSV" and OMB's inventory format all write through it.
 
-Every cell is quoted (RFC 4180, `csv.QUOTE_ALL`), and a cell that starts with a character a
-spreadsheet would read as a formula (= + - @ TAB CR NUL) gets a leading apostrophe. The rows are
-those of the list the caller may see, with its filters and ordering, in one file (not a page).
+Every cell is quoted (RFC 4180, `csv.QUOTE_ALL`; OMB's format keeps minimal quoting), and a cell
+that starts with a character a spreadsheet would read as a formula (= + - @ TAB CR NUL) gets a
+leading apostrophe, which `csv_cell_restore` takes off again on import. The rows are those of the
+list the caller may see, with its filters and ordering, in one file (not a page).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def csv_cell_restore(text: str) -> str:
+    """Undo `csv_cell` on a cell read back from one of our exports (an apostrophe before a formula trigger)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 def flatten(row: dict, prefix: str = "") -> dict:
     """Nested objects become dotted columns (`vendor.name`); lists stay one JSON cell."""
     flat = {}
@@ -47,9 +54,10 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
-def csv_lines(rows: Iterable[dict], header: list[str] | None = None) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict], header: list[str] | None = None, *, quote_all: bool = True) -> Iterator[str]:
+    """The CSV lines of `rows`. A header column naming a nested object (an event's `before`) is one JSON cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
     def line(cells) -> str:
         writer.writerow(cells)
@@ -65,7 +73,7 @@ def csv_lines(rows: Iterable[dict], header: list[str] | None = None) -> Iterator
         if header is None:
             header = list(flat)
             yield line(header)
-        yield line(csv_cell(flat.get(column)) for column in header)
+        yield line(csv_cell(flat[column] if column in flat else row.get(column)) for column in header)
 
 
 def csv_filename(name: str) -> str:

@@ -28,6 +28,16 @@ from tests.factories import AgencyFactory, OnboardingFactory, gsa_officer
 SECRET = "receiver-shared-secret-0123456789"
 
 
+@pytest.fixture(autouse=True)
+def _local_receivers_allowed(settings):
+    """These receivers run on 127.0.0.1 over plain HTTP: an operator's allowed internal network.
+
+    tests/agencies/test_webhook_destinations.py checks what happens without this allowance.
+    """
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.WEBHOOK_REQUIRE_HTTPS = False
+
+
 class Receiver:
     """A webhook receiver that checks signatures as a real one would, answering a scripted list of codes."""
 
@@ -179,7 +189,7 @@ def test_an_unreachable_receiver_is_logged_with_its_error(settings):
     result = webhook_delivery_attempt(delivery_id=delivery.pk)
 
     assert (result.status, result.response_code) == ("retrying", None)
-    assert result.last_error
+    assert result.last_error == "Could not connect to the receiver."
 
 
 @pytest.mark.django_db(transaction=True)
@@ -210,7 +220,7 @@ def test_gsa_officers_keep_subscriptions_and_the_secret_is_never_shown(client):
 
     api = APIClient()
     api.force_login(gsa_officer())
-    body = {"name": "ERP", "url": "https://erp.example/hook", "secret": SECRET, "event_types": ["offering.removed"]}
+    body = {"name": "ERP", "url": "https://127.0.0.1/hook", "secret": SECRET, "event_types": ["offering.removed"]}
 
     created = api.post(reverse("api:webhooksubscription-list"), body, format="json")
     listed = api.get(reverse("api:webhooksubscription-list"))

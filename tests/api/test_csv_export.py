@@ -58,3 +58,35 @@ def test_an_exported_list_defuses_formulas_in_data(world):
     assert response["Content-Disposition"].startswith('attachment; filename="vendor-')
     assert [row["name"] for row in rows] == ['\'=HYPERLINK("http://evil.example","click")']
     assert all(not cell.startswith(FORMULA_TRIGGERS) for row in rows for cell in row.values())
+
+
+def _body(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8-sig")
+
+
+def test_the_omb_export_through_the_api_and_the_portal_defuses_formulas_and_imports_back(world, client):
+    from compliance.inventory import use_case_import
+    from compliance.models import UseCase
+
+    world.a.use_case.use_case_name = '=HYPERLINK("http://evil.example","Click")'
+    world.a.use_case.save()
+    client.force_login(world.a.officer)
+
+    api = _body(client_for("officer_a", world).get(reverse("api:usecase-export")))
+    portal = _body(client.get(reverse("compliance:use-case-export")))
+
+    for text in (api, portal):
+        names = [row["use_case_name"] for row in csv.DictReader(io.StringIO(text))]
+        assert names == ["'" + '=HYPERLINK("http://evil.example","Click")']
+    UseCase.objects.filter(pk=world.a.use_case.pk).update(use_case_name="changed")
+    use_case_import(actor=world.a.officer, data=api.encode())
+    assert UseCase.objects.get(pk=world.a.use_case.pk).use_case_name == '=HYPERLINK("http://evil.example","Click")'
+
+
+@pytest.mark.parametrize("route", ["api:auditevent-list", "api:change-list"])
+def test_audit_and_change_feed_csv_keep_before_and_after(world, route):
+    response = client_for("gsa", world).get(reverse(route), {"format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(_body(response))))
+    marker = next(row for row in rows if row["action"] == "test.marker")
+    assert marker["after"] == '{"label": "A"}' and marker["before"] == ""

@@ -140,12 +140,14 @@ def test_starting_verifications_has_its_own_tighter_limit(world, settings):
     assert client.get(reverse("api:verificationrun-list")).status_code == 200
 
 
-def test_the_request_id_of_an_error_is_returned(world):
-    request_id = str(uuid.uuid4())
+def test_the_request_id_is_the_servers_and_the_clients_is_echoed_apart(world):
+    supplied = str(uuid.uuid4())
 
-    response = client_for("anonymous", world).get(reverse("api:vendor-list"), HTTP_X_REQUEST_ID=request_id)
+    response = client_for("anonymous", world).get(reverse("api:vendor-list"), HTTP_X_REQUEST_ID=supplied)
 
-    assert response["X-Request-ID"] == request_id
+    assert response["X-Request-ID"] != supplied
+    assert uuid.UUID(response["X-Request-ID"])
+    assert response["X-Client-Request-ID"] == supplied
 
 
 def test_the_schema_and_its_viewers_are_served_without_a_cdn(world):

@@ -8,7 +8,20 @@ from catalog.models import ModelVersion, Offering, Vendor
 from compliance.models import VerificationRun
 from core.models import AuditEvent
 from tests.api.conftest import client_for, token_client
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, agency_folder, make_active
+
+
+@pytest.fixture
+def deployable(world, tmp_path, settings):
+    """Agency A may deploy: its onboarding is active and its model root holds its deployment's folder."""
+    root = tmp_path / "models"
+    settings.MODEL_ROOTS = [root]
+    make_active(world.a.onboarding)
+    Deployment.objects.filter(pk=world.a.deployment.pk).update(
+        storage_path=str(agency_folder(root, world.a.agency, "llama-a"))
+    )
+    return root
+
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +76,45 @@ def test_an_agency_officer_cannot_create_a_deployment_for_another_agency(world):
     assert not Deployment.objects.filter(name="smuggled").exists()
 
 
-def test_an_agency_officers_deployment_belongs_to_their_agency(world):
+def test_an_agency_officers_deployment_belongs_to_their_agency(world, deployable):
     client = client_for("officer_a", world)
-    body = {"model_version": world.model_version.pk, "name": "mine", "storage_path": "/srv/models/mine"}
+    folder = agency_folder(deployable, world.a.agency, "mine")
+    body = {"model_version": world.model_version.pk, "name": "mine", "storage_path": f"{folder}/"}
 
     response = client.post(reverse("api:deployment-list"), body)
 
     assert response.status_code == 201, response.json()
     deployment = Deployment.objects.get(name="mine")
     assert (deployment.agency, deployment.created_by) == (world.a.agency, world.a.officer)
+    assert deployment.storage_path == str(folder) and deployment.onboarding == world.a.onboarding
 
 
-def test_a_deployment_cannot_be_moved_to_another_agency(world):
+def test_a_deployment_in_another_agencys_folder_is_refused_without_saying_whose(world, deployable):
+    client = client_for("officer_a", world)
+    theirs = agency_folder(deployable, world.b.agency, "llama-b")
+    body = {"model_version": world.model_version.pk, "name": "borrowed", "storage_path": str(theirs)}
+    missing = {**body, "name": "missing", "storage_path": f"{deployable}/DA/nothing-here"}
+
+    refused = client.post(reverse("api:deployment-list"), body)
+    absent = client.post(reverse("api:deployment-list"), missing)
+
+    assert refused.status_code == absent.status_code == 400
+    assert refused.json()["error"] == absent.json()["error"]
+    assert not Deployment.objects.filter(name__in=["borrowed", "missing"]).exists()
+
+
+def test_a_deployment_without_an_active_onboarding_is_refused(world, tmp_path, settings):
+    settings.MODEL_ROOTS = [tmp_path / "models"]
+    folder = agency_folder(tmp_path / "models", world.a.agency, "early")
+    body = {"model_version": world.model_version.pk, "name": "early", "storage_path": str(folder)}
+
+    response = client_for("officer_a", world).post(reverse("api:deployment-list"), body)
+
+    assert response.status_code == 400 and "no active onboarding" in response.content.decode()
+    assert not Deployment.objects.filter(name="early").exists()
+
+
+def test_a_deployment_cannot_be_moved_to_another_agency(world, deployable):
     client = client_for("officer_a", world)
     url = reverse("api:deployment-detail", kwargs={"pk": world.a.deployment.pk})
 
@@ -85,7 +125,7 @@ def test_a_deployment_cannot_be_moved_to_another_agency(world):
     assert (deployment.agency_id, deployment.created_by_id) == (world.a.agency.pk, world.a.officer.pk)
 
 
-def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world):
+def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, deployable):
     client = client_for("officer_a", world)
     url = reverse("api:deployment-detail", kwargs={"pk": world.a.deployment.pk})
 

@@ -41,7 +41,7 @@ def published(hub, model_root, small_model, transactional_db):
     shard = bytearray(copy["model-00002-of-00002.safetensors"])
     shard[100] ^= 0xFF
     copy["model-00002-of-00002.safetensors"] = bytes(shard)
-    folder = write_tree(model_root / "doe" / "tiny-llama", copy)
+    folder = write_tree(model_root / "DOE" / "tiny-llama", copy)
     agency = AgencyFactory(name="Department of Energy", abbreviation="DOE", caio_name="Dana Chief")
     offering = OfferingFactory(
         name="Llama Open", slug="llama-open", kind=Offering.Kind.OPEN_WEIGHT, description="Open-weight Llama models."

@@ -233,7 +233,7 @@ def test_a_synced_and_verified_model_exports_the_hubs_hashes_and_the_real_verifi
         agency=agency,
         model_version=version,
         name="tiny-prod",
-        storage_path=str(write_tree(model_root / "doe" / "tiny", small_model)),
+        storage_path=str(write_tree(model_root / "DOE" / "tiny", small_model)),
     )
     run = verification_start(deployment=deployment, requested_by=deployment.created_by)
     verification_execute(run_id=run.pk)

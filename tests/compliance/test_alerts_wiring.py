@@ -41,7 +41,7 @@ def test_a_verification_failed_by_the_engine_alerts_the_agency_by_mail_and_notif
 ):
     hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
     tampered = dict(small_model, **{"config.json": b'{"hidden_size": 65}\n'})
-    folder = write_tree(model_root / "doe" / "tiny", tampered)
+    folder = write_tree(model_root / "DOE" / "tiny", tampered)
     version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
     deployment = DeploymentFactory(
         agency=people["agency"], created_by=people["officer"], model_version=version, storage_path=str(folder)
@@ -64,7 +64,7 @@ def test_a_passing_verification_through_the_engine_alerts_nobody(
     hub, model_root, small_model, people, eager_celery, django_capture_on_commit_callbacks
 ):
     hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
-    folder = write_tree(model_root / "doe" / "tiny", small_model)
+    folder = write_tree(model_root / "DOE" / "tiny", small_model)
     version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
     deployment = DeploymentFactory(
         agency=people["agency"], created_by=people["officer"], model_version=version, storage_path=str(folder)

@@ -10,7 +10,7 @@ from compliance.tasks import deployment_reverify_all_task, manifest_resync_all_t
 from compliance.verification import verification_start
 from core.jobs import sweep_stale_jobs
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,10 @@ def test_a_real_worker_runs_the_verification_outside_the_request(hub, model_root
     from config.celery import app
 
     hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
-    folder = write_tree(model_root / "tiny", small_model)
+    agency = AgencyFactory(abbreviation="AGA")
+    folder = write_tree(model_root / "AGA" / "tiny", small_model)
     mv = ModelVersionFactory(repo_id="meta-llama/Tiny", declared_license="llama3.1")
-    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
+    deployment = DeploymentFactory(agency=agency, model_version=mv, storage_path=str(folder))
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         run = verification_start(deployment=deployment, requested_by=deployment.created_by)

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from agencies.storage import FOLDER_REFUSED
 from compliance.models import VerificationFileResult, VerificationGroup, VerificationRun
 from compliance.tasks import verification_hash_group_task, verification_run_task
 from compliance.verification import verification_claim, verification_execute, verification_start
 from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory
 
 pytestmark = pytest.mark.django_db
 Status = VerificationRun.Status
@@ -21,9 +22,10 @@ Status = VerificationRun.Status
 @pytest.fixture
 def deployment(hub, model_root, small_model):
     hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
-    folder = write_tree(model_root / "agency-a" / "tiny", small_model)
+    agency = AgencyFactory(abbreviation="AGA")
+    folder = write_tree(model_root / "AGA" / "tiny", small_model)
     model_version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
-    return DeploymentFactory(model_version=model_version, storage_path=str(folder))
+    return DeploymentFactory(agency=agency, model_version=model_version, storage_path=str(folder))
 
 
 def start(deployment):
@@ -88,7 +90,7 @@ def test_a_hub_error_ends_the_run_in_error_with_the_reason(deployment, hub):
     assert AuditEvent.objects.filter(action="verification.error").count() == 1
 
 
-def test_a_storage_path_outside_model_roots_is_refused(deployment, tmp_path):
+def test_a_storage_path_outside_model_roots_is_refused(deployment, tmp_path, model_root):
     outside = write_tree(tmp_path / "outside", {"config.json": b"{}"})
     deployment.storage_path = str(outside)
     deployment.save()
@@ -97,7 +99,7 @@ def test_a_storage_path_outside_model_roots_is_refused(deployment, tmp_path):
     verification_execute(run_id=run.pk)
 
     run.refresh_from_db()
-    assert run.status == Status.ERROR and "outside the allowed model roots" in run.error_message
+    assert run.status == Status.ERROR and run.error_message == FOLDER_REFUSED.format(roots=f"{model_root}/AGA/")
     assert run.file_results.count() == 0
 
 
@@ -226,3 +228,32 @@ def test_only_gsa_and_the_deployments_own_officers_may_start_a_verification(who)
         verification_start(deployment=deployment, requested_by=actor)
 
     assert not VerificationRun.objects.filter(deployment=deployment).exists()
+
+
+def test_the_folder_is_checked_again_when_the_run_starts(deployment, model_root, small_model):
+    """Saved inside the agency's root, then swapped for a link to another agency's folder: refused at run start."""
+    other = write_tree(model_root / "VA" / "theirs", small_model)
+    folder = deployment.storage_path
+    os.rename(folder, folder + ".moved")
+    os.symlink(other, folder)
+    run = start(deployment)
+
+    verification_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == Status.ERROR and run.error_message == FOLDER_REFUSED.format(roots=f"{model_root}/AGA/")
+    assert not run.file_results.exists()
+
+
+def test_another_agencys_folder_registered_before_the_check_existed_is_refused_at_run_start(
+    deployment, model_root, small_model
+):
+    other = write_tree(model_root / "VA" / "theirs", small_model)
+    deployment.storage_path = str(other)
+    deployment.save()
+    run = start(deployment)
+
+    verification_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == Status.ERROR and not run.file_results.exists()

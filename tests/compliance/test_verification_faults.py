@@ -24,7 +24,7 @@ from core.audit import audit_chain_verify
 from core.jobs import SWEPT_JOBS, sweep_stale_jobs, swept_jobs
 from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory, agency_officer
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory, agency_officer
 from tests.harness import needs_real_services, publisher
 
 pytestmark = [needs_real_services, pytest.mark.django_db(transaction=True)]
@@ -60,9 +60,10 @@ def worker_env(hub, model_root) -> dict[str, str]:
 @pytest.fixture
 def deployment(hub, model_root, model_files):
     hub.publish("meta-llama/Faulty", model_files, license="llama3.1")
-    folder = write_tree(model_root / "agency-a" / "faulty", model_files)
+    agency = AgencyFactory(abbreviation="AGA")
+    folder = write_tree(model_root / "AGA" / "faulty", model_files)
     model_version = ModelVersionFactory(repo_id="meta-llama/Faulty", revision="main", declared_license="llama3.1")
-    return DeploymentFactory(model_version=model_version, storage_path=str(folder))
+    return DeploymentFactory(agency=agency, model_version=model_version, storage_path=str(folder))
 
 
 @pytest.fixture

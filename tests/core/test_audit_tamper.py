@@ -216,6 +216,7 @@ def test_the_daily_verification_task_logs_a_break(caplog):
     from core.tasks import audit_verify_task
 
     _record(3)
+    audit_checkpoint_write()
     intact = audit_verify_task()
     tamper(("UPDATE compliance_auditevent SET action = 'forged' WHERE seq = 2", []))
 
@@ -223,3 +224,71 @@ def test_the_daily_verification_task_logs_a_break(caplog):
 
     assert intact == 0 and broken == 2
     assert "Audit log verification failed at event #2" in caplog.text
+
+
+def test_a_deleted_checkpoint_file_is_a_failure_not_an_intact_log():
+    _record(5)
+    audit_checkpoint_write()
+    _rewrite_tail_from(3)
+    checkpoint_path().unlink()
+
+    code, output = _verify_command()
+
+    assert code == 1
+    assert "checkpoint store" in output and "missing" in output
+
+
+def test_checking_the_chain_alone_needs_saying_so():
+    _record(3)
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit_log", "--no-checkpoints", stdout=out)
+
+    assert "Checkpoints NOT checked" in out.getvalue() and "intact: 3 events" in out.getvalue()
+
+
+def test_an_unreadable_checkpoint_store_is_a_failure(checkpoint_dir):
+    _record(2)
+    checkpoint_path().parent.mkdir(parents=True)
+    checkpoint_path().write_bytes(b"\xff\xfe not text")
+
+    code, output = _verify_command()
+
+    assert code == 1 and "unreadable" in output
+
+
+def test_the_checkpoint_key_is_its_own_setting_not_the_secret_key(settings):
+    from django.conf import settings as live
+
+    assert live.AUDIT_CHECKPOINT_KEY != live.SECRET_KEY
+    assert live.SECRET_KEY not in live.AUDIT_CHECKPOINT_KEY
+
+
+def test_a_checkpoint_is_written_when_the_chain_grows_by_the_configured_count(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.AUDIT_CHECKPOINT_EVERY = 4
+
+    for _ in range(9):  # one event per transaction, as requests write them
+        with django_capture_on_commit_callbacks(execute=True):
+            _record(1)
+
+    lines = [json.loads(line) for line in checkpoint_path().read_text().splitlines()]
+    assert [line["seq"] for line in lines] == [4, 8]
+
+
+def test_events_deleted_after_the_last_automatic_checkpoint_are_bounded(settings, django_capture_on_commit_callbacks):
+    settings.AUDIT_CHECKPOINT_EVERY = 4
+    for _ in range(8):
+        with django_capture_on_commit_callbacks(execute=True):
+            _record(1)
+    third = AuditEvent.objects.get(seq=3)
+    tamper(
+        ("DELETE FROM compliance_auditevent WHERE seq > 3", []),
+        ("UPDATE compliance_auditchainhead SET seq = 3, hash = %s WHERE id = 1", [third.hash]),
+    )
+
+    code, output = _verify_command()
+
+    assert code == 1 and "checkpoint anchored #8" in output

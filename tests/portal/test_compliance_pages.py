@@ -128,8 +128,13 @@ READ_PAGES = {
 POSTS = {
     "record evidence for A": (
         lambda w, r: reverse("compliance:evidence-record", args=[w.agency_a.pk, r.requirement.code]),
-        lambda w, r: {"subject": "agency", "status": "partially_met", "notes": "Draft."},
+        lambda w, r: {"subject": "agency", "status": "partially_met", "notes": "Draft.", "confirm": "on"},
         "login 302 404 403 302",
+    ),
+    "record evidence for A unconfirmed": (
+        lambda w, r: reverse("compliance:evidence-record", args=[w.agency_a.pk, r.requirement.code]),
+        lambda w, r: {"subject": "agency", "status": "met"},
+        "login 400 404 403 400",
     ),
     "review evidence A": (
         lambda w, r: reverse("compliance:evidence-review", args=[r.evidence_a.pk]),
@@ -219,6 +224,7 @@ def test_a_waiver_on_a_requirement_other_than_a_minimum_practice_is_refused_in_t
             "waiver_granted_on": "2026-01-10",
             "waiver_justification": "Reorganisation under way.",
             "waiver_recertify_by": (timezone.localdate() + dt.timedelta(days=200)).isoformat(),
+            "confirm": "on",
         },
     )
 
@@ -243,7 +249,9 @@ def test_a_document_of_a_refused_type_is_shown_next_to_the_file_field_and_nothin
     url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
     upload = SimpleUploadedFile("tool.exe", b"MZ\x90\x00binary")
 
-    response = as_user(world.officer_a).post(url, {"subject": "agency", "status": "met", "file": upload})
+    response = as_user(world.officer_a).post(
+        url, {"subject": "agency", "status": "met", "confirm": "on", "file": upload}
+    )
 
     assert response.status_code == 400
     error = response.content.decode().split('id="id_file-error">')[1].split("<")[0]
@@ -255,7 +263,9 @@ def test_a_pdf_whose_content_is_not_a_pdf_is_refused_next_to_the_file_field(worl
     url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
     upload = SimpleUploadedFile("memo.pdf", b"just text")
 
-    response = as_user(world.officer_a).post(url, {"subject": "agency", "status": "met", "file": upload})
+    response = as_user(world.officer_a).post(
+        url, {"subject": "agency", "status": "met", "confirm": "on", "file": upload}
+    )
 
     assert response.status_code == 400
     assert "is not a .pdf file" in response.content.decode().split('id="id_file-error">')[1]
@@ -268,7 +278,7 @@ def test_a_gsa_officer_marks_evidence_reviewed_and_a_new_recording_clears_the_re
 
     as_user(world.officer_a).post(
         reverse("compliance:evidence-record", args=[world.agency_a.pk, records.requirement.code]),
-        {"subject": "agency", "status": "met", "notes": "Updated."},
+        {"subject": "agency", "status": "met", "notes": "Updated.", "confirm": "on"},
     )
 
     records.evidence_a.refresh_from_db()
@@ -433,3 +443,32 @@ def test_the_dashboard_draws_compliance_by_agency_for_the_agencies_the_user_sees
 
     table = officer.split('id="compliance-chart-heading"')[1]
     assert '<th scope="row">BETA</th>' in table and "ALPHA" not in table
+
+
+def test_the_evidence_form_preselects_no_status(world, records, as_user):
+    url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
+
+    page = as_user(world.officer_a).get(url).content.decode()
+
+    select = page.split('name="status"')[1].split("</select>")[0]
+    assert select.count("selected") == 1 and 'value="" selected' in select
+
+
+def test_an_untouched_evidence_form_records_nothing(world, records, as_user):
+    url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
+
+    response = as_user(world.officer_a).post(url, {"subject": "agency"})
+
+    assert response.status_code == 400
+    assert not Evidence.objects.filter(requirement__code="M21-01").exists()
+
+
+def test_met_is_recorded_only_when_confirmed(world, records, as_user):
+    url = reverse("compliance:evidence-record", args=[world.agency_a.pk, "M21-01"])
+
+    refused = as_user(world.officer_a).post(url, {"subject": "agency", "status": "met"})
+    assert refused.status_code == 400 and 'id="id_confirm-error"' in refused.content.decode()
+    assert not Evidence.objects.filter(requirement__code="M21-01").exists()
+
+    as_user(world.officer_a).post(url, {"subject": "agency", "status": "met", "confirm": "on"})
+    assert Evidence.objects.get(requirement__code="M21-01").status == "met"

@@ -53,6 +53,11 @@ CHANGE_PAGES = {
         lambda w: reverse("agencies:deployment-edit", args=[w.deployment_a.pk]),
         "login 200 404 403 200",
     ),
+    "suspend the offering, confirmed": (
+        lambda w: reverse("catalog:offering-status", args=[w.offering.slug]),
+        {"to_status": "suspended", "reason": "Security review.", "confirmed": "true"},
+        "login 403 403 403 200",
+    ),
     "add a vendor": (lambda w: reverse("catalog:record-create", args=["vendors"]), "login 403 403 403 200"),
     "edit an offering": (
         lambda w: reverse("catalog:record-edit", args=["offerings", w.offering.pk]),

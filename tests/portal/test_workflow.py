@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from agencies.models import Deployment, Onboarding
 from catalog.models import Offering, Vendor
 from core.models import AuditEvent
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, agency_folder, make_active
 
 State = Onboarding.State
 
@@ -137,7 +138,7 @@ def test_suspending_an_offering_lists_the_agencies_affected(world, as_user):
 
     response = as_user(world.gsa).post(
         reverse("catalog:offering-status", args=[world.offering.slug]),
-        {"to_status": "suspended", "reason": "Vulnerability under review."},
+        {"to_status": "suspended", "reason": "Vulnerability under review.", "confirmed": "true"},
     )
 
     text = response.content.decode()
@@ -208,13 +209,22 @@ def test_a_gsa_officer_edits_an_offering_without_touching_its_status(world, as_u
     assert world.offering.status == Offering.Status.APPROVED
 
 
-def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_user):
+@pytest.fixture
+def beta_root(world, tmp_path, settings):
+    """Agency B may deploy: its onboarding is active and its model root exists."""
+    settings.MODEL_ROOTS = [tmp_path / "models"]
+    make_active(world.onboarding_b)
+    return tmp_path / "models"
+
+
+def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_user, beta_root):
+    folder = agency_folder(beta_root, world.agency_b, "beta-staging")
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
             "name": "beta-staging",
             "model_version": world.deployment_a.model_version.pk,
-            "storage_path": "/srv/models/beta-staging",
+            "storage_path": str(folder),
             "environment": "staging",
             "is_active": "on",
         },
@@ -225,7 +235,7 @@ def test_an_agency_officer_registers_a_deployment_for_the_own_agency(world, as_u
     assert deployment.agency == world.agency_b and deployment.created_by == world.officer_b
 
 
-def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user):
+def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user, beta_root):
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
@@ -241,7 +251,7 @@ def test_a_deployment_path_with_dot_dot_is_refused_at_its_field(world, as_user):
     assert not Deployment.objects.filter(name="sneaky").exists()
 
 
-def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_user):
+def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_user, beta_root):
     response = as_user(world.officer_b).post(
         reverse("agencies:deployment-create"),
         {
@@ -255,3 +265,39 @@ def test_an_agency_officer_cannot_attach_another_agencys_onboarding(world, as_us
 
     assert response.status_code == 400
     assert not Deployment.objects.filter(name="beta-x").exists()
+
+
+def test_the_offering_status_form_preselects_nothing(world, as_user):
+    page = as_user(world.gsa).get(reverse("catalog:offering-status", args=[world.offering.slug])).content.decode()
+
+    select = page.split('name="to_status"')[1].split("</select>")[0]
+    assert select.count("selected") == 1 and 'value="" selected' in select
+
+
+def test_a_status_form_submitted_untouched_changes_nothing(world, as_user):
+    response = as_user(world.gsa).post(reverse("catalog:offering-status", args=[world.offering.slug]), {})
+
+    assert response.status_code == 400
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.APPROVED
+
+
+def test_removing_an_offering_first_shows_the_agencies_affected_and_changes_nothing(world, as_user):
+    Onboarding.objects.filter(pk=world.onboarding_a.pk).update(state=State.ACTIVE, approved_by=world.gsa)
+    url = reverse("catalog:offering-status", args=[world.offering.slug])
+
+    preview = as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended."})
+
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "What this will change" in text
+    assert "Department of Alpha" in text and "Department of Beta" not in text
+    assert 'name="confirmed" value="true"' in text
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.APPROVED
+    assert not Onboarding.objects.filter(offboarding_flagged_at__isnull=False).exists()
+
+    as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended.", "confirmed": "true"})
+
+    world.offering.refresh_from_db()
+    assert world.offering.status == Offering.Status.REMOVED
+    assert list(Onboarding.objects.filter(offboarding_flagged_at__isnull=False)) == [world.onboarding_a]

@@ -9,15 +9,16 @@ from core.errors import ServiceError
 
 
 class Command(BaseCommand):
-    help = "Render a compliance report PDF now (without --agency: the government-wide report) and issue it."
+    help = (
+        "Render a compliance report PDF now (without --agency: the government-wide report) and issue it. "
+        "It is attested by the registry operator (command line); officers request theirs signed in."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", help="Agency abbreviation, e.g. DOE.")
         parser.add_argument("--framework", required=True, help="m-25-21, m-25-22 (or any loaded catalog) or all.")
         parser.add_argument("--out", type=Path, required=True)
-        parser.add_argument("--attested-by", default="", help="Who attests (default: the registry operator).")
-        parser.add_argument("--role", default="", help="The attester's role.")
 
     def handle(self, *args, **options):
         agency = None
@@ -30,8 +31,6 @@ class Command(BaseCommand):
                 requested_by=None,
                 agency=agency,
                 framework=options["framework"],
-                attested_by=options["attested_by"],
-                attested_role=options["role"],
                 enqueue=False,
             )
         except ServiceError as exc:
