@@ -6,9 +6,9 @@ anonymous visitors see approved offerings and the agreements and model versions 
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalog.models import Agreement, ModelVersion, Offering
+from catalog.models import Agreement, ModelVersion, Offering, Vendor
 
 
 def _sees_whole_catalog(user) -> bool:
@@ -41,3 +41,9 @@ def model_version_list(*, user) -> QuerySet[ModelVersion]:
     if not _sees_whole_catalog(user):
         queryset = queryset.filter(offering__status=Offering.Status.APPROVED)
     return queryset
+
+
+def vendor_list(*, user) -> QuerySet[Vendor]:
+    """Every vendor (vendors are public), with how many of its offerings the user may see."""
+    counted = None if _sees_whole_catalog(user) else Q(offerings__status=Offering.Status.APPROVED)
+    return Vendor.objects.annotate(offering_count=Count("offerings", filter=counted))

@@ -7,9 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from agencies.selectors import deployment_list
+from compliance.filtersets import VerificationRunFilterSet
+from compliance.tables import VerificationRunTable
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
 from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
+from core.tables import TableListView
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
 POLL_SECONDS = 2
@@ -45,3 +48,15 @@ class VerificationRunDetailView(SignedInMixin, View):
             "poll_seconds": POLL_SECONDS,
         }
         return render(request, "compliance/run_detail.html", context)
+
+
+class VerificationRunListView(SignedInMixin, TableListView):
+    """Every verification run of the deployments the user may see, newest first."""
+
+    template_name = "compliance/run_list.html"
+    table_class = VerificationRunTable
+    filterset_class = VerificationRunFilterSet
+    export_name = "verification-runs"
+
+    def get_queryset(self):
+        return verification_run_list(user=self.request.user).select_related("deployment")
