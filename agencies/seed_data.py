@@ -1,4 +1,4 @@
-"""The public facts that `seed_onegov` loads, each with its source (shared/reference/policy.md).
+"""The public facts that `seed_onegov` loads, each with the public address it was read from.
 
 Where a source gives a month, a year or a duration rather than a day, the date below is the
 end of that period or is computed from the announcement, and `dates_note` says so. Where the
@@ -12,7 +12,8 @@ from decimal import Decimal
 
 D = dt.date
 
-# 31 U.S.C. § 901(b) agencies with their CGAC department codes (policy.md §7).
+# The CFO Act agencies (31 U.S.C. § 901(b)) with their CGAC department codes, the Treasury's three-character
+# Common Government-wide Accounting Classification codes used in USAspending.
 CFO_ACT_AGENCIES = [
     ("Department of Agriculture", "USDA", "012"),
     ("Department of Commerce", "DOC", "013"),
@@ -42,7 +43,7 @@ CFO_ACT_AGENCIES = [
 
 LLAMA_LICENSES = ["llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4"]
 
-# Vendors named by GSA as OneGov partners whose terms the public record does not confirm (policy.md §4).
+# Vendors named by GSA as OneGov partners whose terms no public source we found confirms.
 VENDORS_TERMS_NOT_CONFIRMED = [
     "Elastic",
     "Adobe",
@@ -241,7 +242,8 @@ OFFERINGS = [
     },
 ]
 
-# Llama model versions (policy.md §5): repo ids on the Hub, license ids and release dates.
+# Llama model versions: repo ids on the Hub, license ids (the `license:` tag of their model cards) and release
+# dates (each license's effective date; the Llama 3.1 text is models/llama3_1/LICENSE in meta-llama/llama-models).
 LLAMA_FAMILIES = [
     (
         "Llama 2",

@@ -17,6 +17,7 @@ from compliance.models import (
     VerificationRun,
 )
 from core.api.filters import IdFilter, UtcDateTimeFilter
+from core.audit import object_type_labels
 from core.models import AuditEvent
 from core.portal import FilterForm
 
@@ -61,7 +62,7 @@ class AuditEventFilterSet(filters.FilterSet):
     actor = filters.CharFilter(label="Actor (username)", field_name="actor_label", lookup_expr="icontains")
     actor_id = IdFilter(field_name="actor_id")
     action = filters.CharFilter(label="Action (e.g. onboarding.approve)", lookup_expr="istartswith")
-    object_type = filters.CharFilter(label="Object type (e.g. agencies.onboarding)", lookup_expr="iexact")
+    object_type = filters.CharFilter(label="Object type (e.g. agencies.onboarding)", method="filter_object_type")
     object_id = filters.CharFilter(label="Object id", lookup_expr="exact")
     seq_after = IdFilter(field_name="seq", lookup_expr="gt", min_value=0)
     agency_id = IdFilter(field_name="agency_id")
@@ -75,6 +76,10 @@ class AuditEventFilterSet(filters.FilterSet):
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     portal_fields = ("actor", "action", "object_type", "object_id", "since", "until")
+
+    def filter_object_type(self, queryset, name, value):
+        """Old and new labels of a model that moved between apps find the same events."""
+        return queryset.filter(object_type__in=object_type_labels(value)) if value else queryset
 
     class Meta:
         model = AuditEvent

@@ -1,10 +1,11 @@
 """PDF rendering with WeasyPrint, limited to our own templates and our own static files.
 
 WeasyPrint fetches file://, http(s)://, ftp:// and data: by default, and <link rel="attachment">
-embeds whole files into the PDF (hazards.md HZ-WP-01). Our fetcher (HZ-WP-02) allows data: URLs
-and file:// URLs inside the report static folder only; anything else stops the rendering
-(FatalURLFetchingError), so a reference that slipped into a template fails closed instead of
-being fetched. User text only reaches the HTML through Django templates with autoescape on.
+embeds whole files into the PDF (WeasyPrint's "Security" documentation). Our fetcher, a subclass
+of weasyprint.urls.URLFetcher, allows data: URLs and file:// URLs inside the report static folder
+only; anything else stops the rendering (FatalURLFetchingError), so a reference that slipped into
+a template fails closed instead of being fetched. User text only reaches the HTML through Django
+templates with autoescape on.
 """
 
 from __future__ import annotations

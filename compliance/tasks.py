@@ -106,7 +106,7 @@ def alerts_drift_detected_task(drift_id: int) -> int:
     time_limit=settings.REPORT_SOFT_TIME_LIMIT + 60,
 )
 def report_generate_task(report_id: int) -> None:
-    """Render and issue one report; a report past its time limit ends as failed (hazards.md HZ-WP-04)."""
+    """Render and issue one report; a report past its time limit ends as failed (WeasyPrint can render for ever)."""
     from compliance.reports import report_fail, report_generate
 
     try:

@@ -56,8 +56,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None, environ: Map
 
 
 def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Comma-separated items; unset or empty (`NAME=` as .env.example writes it) means the default."""
     value = _raw(name, environ)
-    if value is None:
+    if value is None or value == "":
         return default
     items = [item.strip() for item in value.split(",")]
     if any(not item for item in items):

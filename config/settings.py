@@ -176,7 +176,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Proxies in front of the registry that append to X-Forwarded-For. The client address is the entry that many
 # places from the right; with 0 the header is ignored. DRF's throttles use the same number: with DRF's default
-# (None) a client rotating X-Forwarded-For would dodge every throttle (hazards.md DRF-07).
+# (None) a client rotating X-Forwarded-For would dodge every throttle (rest_framework/throttling.py, get_ident).
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 
 # ---- Static files and the portal ----
@@ -347,8 +347,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Jobs: the sweeper re-sends rows queued longer than this, and gives up on a job after this many attempts.
 JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 300, minimum=10)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
-# Celery against faults (shared/reference/hazards.md HZ-CEL-02/03/05/07/08): late acks with reject on worker
-# loss (set above), a visibility timeout longer than the longest task, JSON only, and a bounded publish retry
+# Celery against faults (Celery's configuration and task guides): late acks with reject on worker loss (set
+# above; with acks_late alone a killed child's task is acknowledged and lost), a visibility timeout longer than
+# the longest task (Redis redelivers a message still running otherwise), JSON only, and a bounded publish retry
 # so that a request with the broker down answers within about a second, leaving its job row to the sweeper.
 CELERY_RESULT_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_PUBLISH_RETRY = True

@@ -38,6 +38,23 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+# Labels under which a model's events were recorded before it moved to another app. Events are never
+# rewritten (the chain is immutable), so readers ask for every label a model has had.
+_FORMER_LABELS: dict[str, set[str]] = {}
+
+
+def object_type_register_former(*, current: str, former: str) -> None:
+    """Record that events of `current` (e.g. "core.auditevent") were once recorded as `former`."""
+    _FORMER_LABELS.setdefault(current.lower(), set()).add(former.lower())
+    _FORMER_LABELS.setdefault(former.lower(), set()).add(current.lower())
+
+
+def object_type_labels(label: str) -> set[str]:
+    """A label and every label the same model's events carry (old and new), lower-cased."""
+    label = label.strip().lower()
+    return {label} | _FORMER_LABELS.get(label, set())
+
+
 def snapshot(obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict | None:
     """A JSON-ready copy of a row's concrete fields, for the before/after of an event."""
     if obj is None:

@@ -1,9 +1,10 @@
 """Change history of one object, and where each audited object lives in the portal.
 
 Audit events name their object by `object_type` (the model's `app_label.model`) and `object_id`.
-Models that moved out of compliance (to core or agencies) were audited under `compliance.<model>`
-before the move, so an object's history reads both labels. Core imports no app: each app tells
-`object_url_register` in its ready() how to reach its objects, and the audit log links through it.
+A model that moved between apps keeps its older events under its former label, so an object's
+history reads every label `core.audit.object_type_labels` knows for it. Core imports no app: each
+app tells `object_url_register` in its ready() how to reach its objects, and the audit log links
+through it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 
+from core.audit import object_type_labels
 from core.models import AuditEvent
 
-OLD_APP_LABEL = "compliance"
 HIDDEN_KEYS = frozenset({"id", "updated_at"})
 
 _URLS: dict[str, Callable[[str], str | None]] = {}
@@ -25,29 +26,20 @@ _URLS: dict[str, Callable[[str], str | None]] = {}
 
 def object_url_register(object_type: str, resolver: Callable[[str], str | None]) -> None:
     """Tell the audit log how to reach objects of one type: `resolver(object_id)` answers a URL or None."""
-    _URLS[object_type] = resolver
-    _, model_name = object_type.split(".", 1)
-    _URLS.setdefault(f"{OLD_APP_LABEL}.{model_name}", resolver)
+    _URLS[object_type.lower()] = resolver
 
 
 def object_url(object_type: str, object_id: str) -> str | None:
     """The page of an audited object, or None when its type has no page or the id is not a number."""
-    resolver = _URLS.get(object_type)
+    resolver = next((_URLS[label] for label in object_type_labels(object_type) if label in _URLS), None)
     if resolver is None or not str(object_id).isdigit():
         return None
     return resolver(str(object_id))
 
 
-def object_type_labels(obj: models.Model) -> list[str]:
-    """The labels an object's events may carry: its own, and the pre-move `compliance.<model>`."""
-    label = obj._meta.label_lower
-    old = f"{OLD_APP_LABEL}.{obj._meta.model_name}"
-    return [label] if label == old else [label, old]
-
-
 def object_history(obj: models.Model) -> QuerySet[AuditEvent]:
     """Every audit event of one object, newest first. The caller has already checked that the user may see it."""
-    return AuditEvent.objects.filter(object_type__in=object_type_labels(obj), object_id=str(obj.pk)).order_by("-seq")
+    return AuditEvent.objects.filter(object_type__in=object_type_labels(obj._meta.label_lower), object_id=str(obj.pk)).order_by("-seq")
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ def test_integers_are_parsed_and_bounded():
         env_int("N", 3, minimum=1, environ={"N": "0"})
 
 
-def test_lists_refuse_empty_entries():
+def test_lists_refuse_empty_entries_and_read_an_empty_value_as_unset():
     assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.gov, b.gov"}) == ["a.gov", "b.gov"]
+    assert env_list("CSRF_TRUSTED_ORIGINS", ["x"], environ={"CSRF_TRUSTED_ORIGINS": ""}) == ["x"]
     with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
         env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.gov,,b.gov"})
 
@@ -113,6 +114,39 @@ def test_start_up_succeeds_with_no_configuration_in_debug():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_the_filesystem_broker_writes_only_under_var_broker(tmp_path):
+    """Kombu's filesystem transport keeps its exchange table in a relative `control` folder unless told
+    otherwise, so a worker or a publisher would write `control/` into whatever folder it was started from."""
+    var = tmp_path / "var"
+    script = (
+        "import django; django.setup()\n"
+        "from config.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    app.send_task('registry.nothing', connection=connection)\n"
+        "app.control.broadcast('ping', reply=False)\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={
+            **clean,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "true",
+            "CELERY_BROKER_URL": "filesystem://",
+            "REGISTRY_VAR_DIR": str(var),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["var"]
+    assert (var / "broker" / "control" / "celery.exchange").is_file()
 
 
 def test_env_example_lists_every_variable_the_settings_read():

@@ -1,4 +1,4 @@
-"""seed_onegov: the public catalog as in shared/reference/policy.md, loaded once however often it runs."""
+"""seed_onegov: the public catalog, each fact with its public source, loaded once however often it runs."""
 
 import datetime as dt
 from decimal import Decimal

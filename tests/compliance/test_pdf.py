@@ -1,4 +1,4 @@
-"""The report fetcher (hazards.md HZ-WP-01/02/05): user text fetches nothing, our own static files load."""
+"""The report fetcher: user text fetches nothing (no file, no address, no attachment), our own static files load."""
 
 import http.server
 import threading

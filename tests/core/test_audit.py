@@ -41,3 +41,22 @@ def test_a_deleted_event_is_found():
     broken = audit_chain_verify()
 
     assert broken is not None and broken.seq == 2 and "missing" in broken.reason
+
+
+@pytest.mark.django_db
+def test_the_audit_filter_finds_a_moved_models_events_under_its_old_and_new_label():
+    from compliance.filtersets import AuditEventFilterSet
+
+    old = audit_record(
+        actor=None, action="webhook.created", object_type="compliance.webhooksubscription", object_id="1"
+    )
+    new = audit_record(actor=None, action="webhook.changed", object_type="agencies.webhooksubscription", object_id="1")
+    audit_record(actor=None, action="other", object_type="agencies.onboarding")
+
+    by_new = AuditEventFilterSet({"object_type": "agencies.webhooksubscription"}, queryset=AuditEvent.objects.all()).qs
+    by_old = AuditEventFilterSet(
+        {"object_type": "Compliance.WebhookSubscription"}, queryset=AuditEvent.objects.all()
+    ).qs
+
+    assert list(by_new) == [old, new]
+    assert list(by_old) == [old, new]

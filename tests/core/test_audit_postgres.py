@@ -1,7 +1,7 @@
 """PostgreSQL only: the append-only triggers, the chain under concurrent writers, and the approval race.
 
 These use real threads, each with its own database connection, and transactional_db (a wrapping
-test transaction would hide the locking that is being tested: HZ-PG-01).
+test transaction would hide the locking that is being tested).
 """
 
 import threading

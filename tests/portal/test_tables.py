@@ -11,7 +11,6 @@ from django.urls import reverse
 from catalog.models import Agreement
 from catalog.services import catalog_record_save
 from compliance.models import Evidence, VerificationRun
-from core.audit import audit_record
 from core.models import AuditEvent
 from tests.factories import AgencyFactory
 from tests.portal.test_compliance_pages import records  # noqa: F401  (the fixture)
@@ -160,20 +159,6 @@ def test_the_history_shows_each_change_with_before_after_who_and_when(world, as_
     history = text[text.index('id="history-heading"') :]
     assert "catalog.agreement.updated" in history and world.gsa.username in history
     assert "price_per_agency" in history and "1.00" in history and "0.47" in history
-
-
-def test_the_history_reads_events_recorded_under_the_old_compliance_label(world, as_user):
-    audit_record(
-        actor=world.officer_a,
-        action="deployment.legacy_note",
-        object_type="compliance.deployment",
-        object_id=str(world.deployment_a.pk),
-        agency_id=world.agency_a.pk,
-    )
-
-    text = as_user(world.officer_a).get(reverse("agencies:deployment-detail", args=[world.deployment_a.pk]))
-
-    assert "deployment.legacy_note" in text.content.decode()
 
 
 def test_another_agencys_object_and_its_history_are_not_found(world, as_user):
