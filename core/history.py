@@ -39,7 +39,8 @@ def object_url(object_type: str, object_id: str) -> str | None:
 
 def object_history(obj: models.Model) -> QuerySet[AuditEvent]:
     """Every audit event of one object, newest first. The caller has already checked that the user may see it."""
-    return AuditEvent.objects.filter(object_type__in=object_type_labels(obj._meta.label_lower), object_id=str(obj.pk)).order_by("-seq")
+    labels = object_type_labels(obj._meta.label_lower)
+    return AuditEvent.objects.filter(object_type__in=labels, object_id=str(obj.pk)).order_by("-seq")
 
 
 @dataclass(frozen=True)

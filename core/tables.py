@@ -17,6 +17,7 @@ from typing import Any
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
@@ -181,7 +182,15 @@ class TableListView(TemplateView):
         }
 
     def configure(self, table) -> None:
-        RequestConfig(self.request, paginate={"per_page": self.per_page()}).configure(table)
+        """Sort from `?sort=`, then page with a size we accept (RequestConfig would take any `?per_page=`)."""
+        RequestConfig(self.request, paginate=False).configure(table)
+        per_page, page = self.per_page(), self.request.GET.get("page", 1)
+        try:
+            table.paginate(page=page, per_page=per_page)
+        except PageNotAnInteger:
+            table.paginate(page=1, per_page=per_page)
+        except EmptyPage:  # out-of-range page numbers show the last page, as the portal always did
+            table.paginate(page=table.paginator.num_pages, per_page=per_page)
 
     def per_page(self) -> int:
         try:

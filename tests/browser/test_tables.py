@@ -4,16 +4,18 @@ fits the viewport and has no serious or critical axe-core violation. One seeded 
 from __future__ import annotations
 
 import csv
-import io
 
 import pytest
 from django.urls import reverse
 
 from catalog.services import catalog_record_save
 from compliance.alerts import AlertCandidate, Audience, alert_raise
+from tests.browser import test_portal
 from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_portal import _main_page_records, registry, sign_in  # noqa: F401  (registry: fixture)
+from tests.browser.test_portal import _main_page_records, sign_in
 from tests.factories import AgencyFactory, VendorFactory
+
+registry = test_portal.registry  # the fixture of the main pages' records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +86,8 @@ def _walk_list(page, base: str, url_name: str, parameter: tuple[str, str]) -> li
 
     with page.expect_download() as download:
         page.locator("a.registry-export").click()
-    header = next(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())), [])
+    with open(download.value.path(), encoding="utf-8") as exported:
+        header = next(csv.reader(exported), [])
     if len(header) < 2:
         problems.append(f"the CSV export has no header: {header}")
     return problems
