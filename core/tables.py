@@ -179,6 +179,8 @@ class TableListView(TemplateView):
             "hidden_controls": [(n, self.request.GET[n]) for n in ("sort",) if self.request.GET.get(n)],
             "bulk_actions": actions,
             "filter_label": self.filter_label,
+            "sort_options": sort_options(table),
+            "sort": self.request.GET.get("sort", ""),
         }
 
     def configure(self, table) -> None:
@@ -233,6 +235,16 @@ def bulk_run(*, action: BulkAction, user, records: list, request=None) -> int:
         else:
             done += 1
     return done
+
+
+def sort_options(table) -> list[tuple[str, str]]:
+    """The `?sort=` choices of the phone's sort menu (a stacked table has no header row to click)."""
+    options = []
+    for column in table.columns:
+        if column.orderable:
+            options.append((column.name, f"{column.header}, ascending"))
+            options.append((f"-{column.name}", f"{column.header}, descending"))
+    return options
 
 
 def filter_chips(filterset, params) -> list[Chip]:
