@@ -37,8 +37,8 @@ class OnboardingTable(RegistryTable):
         fields = ("id", "agency", "offering", "state", "requested_by", "created_at", "offboarding_flagged_at")
         order_by = ("-created_at",)
 
-    def render_id(self, value, record):
-        return f"#{value} {record.agency.abbreviation} → {record.offering.name}"
+    def render_id(self, value):
+        return f"#{value}"
 
 
 class DeploymentTable(RegistryTable):
