@@ -14,6 +14,7 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         from agencies import signin
+        from agencies.links import register_object_urls
         from agencies.receivers import offering_status_changed_flag
         from catalog.signals import offering_status_changed
         from core.audit import object_type_register_former
@@ -22,4 +23,5 @@ class AgenciesConfig(AppConfig):
             object_type_register_former(current=current, former=former)
 
         signin.connect_signals()
+        register_object_urls()
         offering_status_changed.connect(offering_status_changed_flag, dispatch_uid="agencies.offboarding_flags")

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.caio import caio_designate
+from agencies.filtersets import AgencyFilterSet, DeploymentFilterSet, OnboardingFilterSet
 from agencies.forms import (
     CaioDesignateForm,
     ContractFactsEditForm,
@@ -34,6 +35,7 @@ from agencies.services import (
     onboarding_request,
     onboarding_transition,
 )
+from agencies.tables import AgencyTable, DeploymentTable, OnboardingTable
 from core.errors import PermissionRefused, ServiceError
 from core.portal import (
     CHANGE_REFUSED,
@@ -42,6 +44,7 @@ from core.portal import (
     form_add_service_error,
     paginate,
 )
+from core.tables import TableListView
 
 REQUESTED = "The request for {offering} was sent to GSA for review."
 FACTS_SAVED = "The contract facts were saved."
@@ -58,14 +61,14 @@ def _refuse(error: PermissionRefused) -> NoReturn:
     raise PermissionDenied(error.message)
 
 
-class AgencyListView(SignedInMixin, TemplateView):
+class AgencyListView(SignedInMixin, TableListView):
     template_name = "agencies/agency_list.html"
+    table_class = AgencyTable
+    filterset_class = AgencyFilterSet
+    export_name = "agencies"
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "page": paginate(self.request, agency_list(user=self.request.user)),
-        }
+    def get_queryset(self):
+        return agency_list(user=self.request.user)
 
 
 class AgencyDetailView(SignedInMixin, TemplateView):
@@ -122,21 +125,14 @@ class AgencyCaioView(OfficerRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "agency": agency}, status=400)
 
 
-class OnboardingListView(SignedInMixin, TemplateView):
+class OnboardingListView(SignedInMixin, TableListView):
     template_name = "agencies/onboarding_list.html"
+    table_class = OnboardingTable
+    filterset_class = OnboardingFilterSet
+    export_name = "onboardings"
 
-    def get_context_data(self, **kwargs):
-        queryset = onboarding_list(user=self.request.user)
-        state = self.request.GET.get("state", "")
-        if state in Onboarding.State.values:
-            queryset = queryset.filter(state=state)
-        return {
-            **super().get_context_data(**kwargs),
-            "page": paginate(self.request, queryset),
-            "states": Onboarding.State.choices,
-            "state": state,
-            "query": f"state={state}" if state else "",
-        }
+    def get_queryset(self):
+        return onboarding_list(user=self.request.user)
 
 
 class OnboardingRequestView(OfficerRequiredMixin, View):
@@ -248,14 +244,17 @@ class OnboardingContractFactsView(OfficerRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "onboarding": onboarding}, status=400)
 
 
-class DeploymentListView(SignedInMixin, TemplateView):
-    template_name = "agencies/deployment_list.html"
+class DeploymentListView(SignedInMixin, TableListView):
+    """Deployments; compliance registers the "re-verify" bulk action on this list (list_name)."""
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "page": paginate(self.request, deployment_list(user=self.request.user)),
-        }
+    template_name = "agencies/deployment_list.html"
+    table_class = DeploymentTable
+    filterset_class = DeploymentFilterSet
+    export_name = "deployments"
+    list_name = "agencies.deployment"
+
+    def get_queryset(self):
+        return deployment_list(user=self.request.user)
 
 
 class DeploymentDetailView(SignedInMixin, TemplateView):

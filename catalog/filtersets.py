@@ -19,12 +19,17 @@ from catalog.models import (
 from core.api.filters import IdFilter
 from core.portal import FilterForm
 
+DATE = {"type": "date"}
+
 
 class VendorFilterSet(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains")
+    name = filters.CharFilter(label="Name contains", lookup_expr="icontains")
+
+    portal_fields = ("name",)
 
     class Meta:
         model = Vendor
+        form = FilterForm
         fields = ["name"]
 
 
@@ -80,18 +85,36 @@ class OfferingStatusChangeFilterSet(filters.FilterSet):
 
 
 class AgreementFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method="filter_search")
     offering = IdFilter(field_name="offering_id")
     lifecycle = filters.ChoiceFilter(
         choices=Lifecycle.choices,
         method="filter_lifecycle",
         help_text="Current, expiring, expired or terminated today.",
     )
-    expires_before = filters.DateFilter(field_name="expires_on", lookup_expr="lte")
-    expires_after = filters.DateFilter(field_name="expires_on", lookup_expr="gte")
+    vendor = filters.ModelChoiceFilter(
+        field_name="offering__vendor", queryset=Vendor.objects.all(), empty_label="Any vendor"
+    )
+    expires_after = filters.DateFilter(
+        label="Expires on or after", field_name="expires_on", lookup_expr="gte", widget=forms.DateInput(DATE)
+    )
+    expires_before = filters.DateFilter(
+        label="Expires on or before", field_name="expires_on", lookup_expr="lte", widget=forms.DateInput(DATE)
+    )
+
+    portal_fields = ("q", "vendor", "lifecycle", "expires_after", "expires_before")
 
     class Meta:
         model = Agreement
-        fields = ["offering", "currency", "expires_before", "expires_after", "lifecycle"]
+        form = FilterForm
+        fields = ["q", "offering", "vendor", "currency", "expires_before", "expires_after", "lifecycle"]
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(offering__name__icontains=word) | Q(offering__vendor__name__icontains=word)
+            )
+        return queryset
 
     def filter_lifecycle(self, queryset, name, value):
         return queryset.with_lifecycle(timezone.localdate()).filter(lifecycle_status=value)
@@ -99,11 +122,15 @@ class AgreementFilterSet(filters.FilterSet):
 
 class ModelVersionFilterSet(filters.FilterSet):
     offering = IdFilter(field_name="offering_id")
-    repo_id = filters.CharFilter(lookup_expr="iexact")
-    pinned = filters.BooleanFilter(method="filter_pinned")
+    repo_id = filters.CharFilter(label="Hugging Face repo", lookup_expr="iexact")
+    declared_license = filters.CharFilter(label="License", lookup_expr="iexact")
+    pinned = filters.BooleanFilter(label="Pinned to a commit", method="filter_pinned")
+
+    portal_fields = ("repo_id", "declared_license", "pinned")
 
     class Meta:
         model = ModelVersion
+        form = FilterForm
         fields = ["offering", "repo_id", "declared_license", "pinned"]
 
     def filter_pinned(self, queryset, name, value):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalog.models import LIVE_LIFECYCLES, Agreement, Lifecycle, ModelVersion, Offering
+from catalog.models import LIVE_LIFECYCLES, Agreement, Lifecycle, ModelVersion, Offering, Vendor
 
 NO_LIVE_AGREEMENT = (
     "{offering} has no current OneGov agreement ({ended}): it cannot be requested until GSA records new terms."
@@ -89,3 +89,9 @@ def offering_request_refusal(*, offering: Offering, today: dt.date) -> str | Non
         return None
     ended = "; ".join(_ended(a, today) for a in agreements)
     return NO_LIVE_AGREEMENT.format(offering=offering, ended=ended)
+
+
+def vendor_list(*, user) -> QuerySet[Vendor]:
+    """Every vendor (vendors are public), with how many of its offerings the user may see."""
+    counted = None if _sees_whole_catalog(user) else Q(offerings__status=Offering.Status.APPROVED)
+    return Vendor.objects.annotate(offering_count=Count("offerings", filter=counted))

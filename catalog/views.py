@@ -11,44 +11,108 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from catalog.filtersets import OfferingFilterSet
+from catalog.filtersets import AgreementFilterSet, ModelVersionFilterSet, OfferingFilterSet, VendorFilterSet
 from catalog.forms import AgreementForm, ModelVersionForm, OfferingForm, OfferingStatusForm, VendorForm
 from catalog.models import Agreement, ModelVersion, Offering, Vendor
-from catalog.selectors import offering_list, offering_list_with_agreements, offering_request_refusal
+from catalog.selectors import (
+    agreement_list,
+    model_version_list,
+    offering_list,
+    offering_list_with_agreements,
+    offering_request_refusal,
+    vendor_list,
+)
 from catalog.services import OFFERING_STATUS_MOVES, catalog_record_save, offering_change_status
+from catalog.tables import AgreementTable, ModelVersionTable, OfferingTable, VendorTable
 from core.errors import PermissionRefused, ServiceError
-from core.portal import GsaOfficerRequiredMixin, form_add_service_error, paginate, portal_filterset
+from core.portal import GsaOfficerRequiredMixin, form_add_service_error
+from core.tables import TableListView
 
 SAVED = "{record} was saved."
 STATUS_CHANGED = "{offering} is now {status}."
 
 
-class OfferingListView(TemplateView):
+class OfferingListView(TableListView):
     """Search and filter the catalog. Visitors see approved offerings, and withdrawn ones with their status
     when they ask ("include withdrawn"); signed-in users see all of them."""
 
     template_name = "catalog/offering_list.html"
+    table_class = OfferingTable
+    filterset_class = OfferingFilterSet
+    export_name = "offerings"
+    filter_label = "Search and filter offerings"
+
+    def get_queryset(self):
+        include_withdrawn = self.request.GET.get("include_withdrawn") in ("on", "true", "1")
+        return offering_list_with_agreements(user=self.request.user, include_withdrawn=include_withdrawn)
+
+    def get_filterset(self, queryset):
+        filterset = super().get_filterset(queryset)
+        hidden = "status" if not self.request.user.is_authenticated else "include_withdrawn"
+        filterset.form.fields.pop(hidden, None)
+        return filterset
+
+
+class AgreementListView(TableListView):
+    """Every OneGov agreement the user may see (visitors: those of approved offerings), with its source."""
+
+    template_name = "catalog/agreement_list.html"
+    table_class = AgreementTable
+    filterset_class = AgreementFilterSet
+    export_name = "agreements"
+
+    def get_queryset(self):
+        return agreement_list(user=self.request.user).select_related("offering__vendor")
+
+
+class AgreementDetailView(TemplateView):
+    template_name = "catalog/agreement_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        anonymous = not self.request.user.is_authenticated
-        include_withdrawn = self.request.GET.get("include_withdrawn") in ("on", "true", "1")
-        queryset = offering_list_with_agreements(user=self.request.user, include_withdrawn=include_withdrawn)
-        filterset = portal_filterset(OfferingFilterSet, self.request.GET, queryset)
-        if anonymous:
-            del filterset.form.fields["status"]
-        else:
-            del filterset.form.fields["include_withdrawn"]
-        context["filter"] = filterset
-        context["page"] = paginate(self.request, filterset.qs)
-        context["query"] = _query_without_page(self.request)
-        return context
+        queryset = agreement_list(user=self.request.user).select_related("offering__vendor")
+        return {**super().get_context_data(**kwargs), "agreement": get_object_or_404(queryset, pk=kwargs["pk"])}
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+class VendorListView(TableListView):
+    template_name = "catalog/vendor_list.html"
+    table_class = VendorTable
+    filterset_class = VendorFilterSet
+    export_name = "vendors"
+
+    def get_queryset(self):
+        return vendor_list(user=self.request.user)
+
+
+class VendorDetailView(TemplateView):
+    """A vendor and the offerings of it that the user may see."""
+
+    template_name = "catalog/vendor_detail.html"
+
+    def get_context_data(self, **kwargs):
+        vendor = get_object_or_404(vendor_list(user=self.request.user), pk=kwargs["pk"])
+        offerings = offering_list(user=self.request.user).filter(vendor=vendor)
+        return {**super().get_context_data(**kwargs), "vendor": vendor, "offerings": offerings}
+
+
+class ModelVersionListView(TableListView):
+    template_name = "catalog/model_version_list.html"
+    table_class = ModelVersionTable
+    filterset_class = ModelVersionFilterSet
+    export_name = "model-versions"
+
+    def get_queryset(self):
+        return model_version_list(user=self.request.user).select_related("offering")
+
+
+class ModelVersionDetailView(TemplateView):
+    """A model version: its Hub repo, the revision asked for and the commit it is pinned to."""
+
+    template_name = "catalog/model_version_detail.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = model_version_list(user=self.request.user).select_related("offering__vendor")
+        version = get_object_or_404(queryset, pk=kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "version": version}
 
 
 RECORD_KINDS = {

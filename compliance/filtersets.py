@@ -29,9 +29,14 @@ class VerificationRunFilterSet(filters.FilterSet):
     model_version = IdFilter(field_name="model_version_id")
     requested_after = UtcDateTimeFilter(field_name="requested_at", lookup_expr="gte")
     requested_before = UtcDateTimeFilter(field_name="requested_at", lookup_expr="lte")
+    status = filters.ChoiceFilter(choices=VerificationRun.Status.choices, empty_label="Any status")
+    trigger = filters.ChoiceFilter(choices=VerificationRun.Trigger.choices, empty_label="Any trigger")
+
+    portal_fields = ("status", "trigger")
 
     class Meta:
         model = VerificationRun
+        form = FilterForm
         fields = ["deployment", "model_version", "status", "trigger", "requested_after", "requested_before"]
 
 
@@ -58,6 +63,7 @@ class AuditEventFilterSet(filters.FilterSet):
     actor_id = IdFilter(field_name="actor_id")
     action = filters.CharFilter(label="Action (e.g. onboarding.approve)", lookup_expr="istartswith")
     object_type = filters.CharFilter(label="Object type (e.g. agencies.onboarding)", method="filter_object_type")
+    object_id = filters.CharFilter(label="Object id", lookup_expr="exact")
     seq_after = IdFilter(field_name="seq", lookup_expr="gt", min_value=0)
     agency_id = IdFilter(field_name="agency_id")
     since = filters.DateFilter(
@@ -69,7 +75,7 @@ class AuditEventFilterSet(filters.FilterSet):
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
-    portal_fields = ("actor", "action", "object_type", "since", "until")
+    portal_fields = ("actor", "action", "object_type", "object_id", "since", "until")
 
     def filter_object_type(self, queryset, name, value):
         """Old and new labels of a model that moved between apps find the same events."""
@@ -126,11 +132,14 @@ class EvidenceFilterSet(filters.FilterSet):
     requirement = filters.CharFilter(field_name="requirement__code", label="Requirement code (e.g. M21-01)")
     use_case = IdFilter(field_name="use_case_id")
     onboarding = IdFilter(field_name="onboarding_id")
-    status = filters.ChoiceFilter(choices=EvidenceStatus.choices)
+    status = filters.ChoiceFilter(choices=EvidenceStatus.choices, empty_label="Any status")
     reviewed = filters.BooleanFilter(field_name="reviewed_at", lookup_expr="isnull", exclude=True)
+
+    portal_fields = ("requirement", "status", "reviewed")
 
     class Meta:
         model = Evidence
+        form = FilterForm
         fields = ["agency", "requirement", "use_case", "onboarding", "status", "reviewed"]
 
 
@@ -138,25 +147,44 @@ class UseCaseFilterSet(filters.FilterSet):
     agency = IdFilter(field_name="agency_id")
     offering = IdFilter(field_name="offering_id")
     deployment = IdFilter(field_name="deployment_id")
+    development_stage = filters.ChoiceFilter(
+        label="Stage", choices=UseCase._meta.get_field("development_stage").choices, empty_label="Any stage"
+    )
+    is_high_impact = filters.ChoiceFilter(
+        label="Impact", choices=UseCase._meta.get_field("is_high_impact").choices, empty_label="Any impact"
+    )
+
+    portal_fields = ("development_stage", "is_high_impact")
 
     class Meta:
         model = UseCase
+        form = FilterForm
         fields = ["agency", "development_stage", "is_high_impact", "offering", "deployment"]
 
 
 class ReportFilterSet(filters.FilterSet):
     agency = IdFilter(field_name="agency_id")
     government_wide = filters.BooleanFilter(field_name="agency", lookup_expr="isnull")
+    framework = filters.CharFilter(label="Framework (e.g. m-25-21)")
+    status = filters.ChoiceFilter(choices=Report.Status.choices, empty_label="Any status")
+
+    portal_fields = ("framework", "status", "government_wide")
 
     class Meta:
         model = Report
+        form = FilterForm
         fields = ["agency", "government_wide", "framework", "status"]
 
 
 class NotificationFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(field_name="alert__kind", choices=Alert._meta.get_field("kind").choices)
+    kind = filters.ChoiceFilter(
+        field_name="alert__kind", choices=Alert._meta.get_field("kind").choices, empty_label="Any kind"
+    )
     unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    portal_fields = ("kind", "unread")
 
     class Meta:
         model = Notification
+        form = FilterForm
         fields = ["kind", "unread"]

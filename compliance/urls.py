@@ -5,6 +5,7 @@ from compliance.views import attestation, audit, inventory, notifications, repor
 app_name = "compliance"
 urlpatterns = [
     path("deployments/<int:pk>/verify/", verification.VerificationStartView.as_view(), name="verification-start"),
+    path("verifications/", verification.VerificationRunListView.as_view(), name="run-list"),
     path("verifications/<int:pk>/", verification.VerificationRunDetailView.as_view(), name="run-detail"),
     path(
         "verifications/<int:pk>/scan-exception/",
@@ -21,6 +22,7 @@ urlpatterns = [
         status.EvidenceRecordView.as_view(),
         name="evidence-record",
     ),
+    path("evidence/", status.EvidenceListView.as_view(), name="evidence-list"),
     path("evidence/<int:pk>/review/", status.EvidenceReviewView.as_view(), name="evidence-review"),
     path("evidence/documents/<int:pk>/", status.EvidenceDocumentView.as_view(), name="evidence-document"),
     path("use-cases/", inventory.UseCaseListView.as_view(), name="use-case-list"),

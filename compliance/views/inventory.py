@@ -9,11 +9,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
+from compliance.filtersets import UseCaseFilterSet
 from compliance.forms import UseCaseImportForm
 from compliance.inventory import FIELD_OF, OMB_COLUMNS
 from compliance.services import InventoryImportError, use_case_export, use_case_import, use_case_list
+from compliance.tables import UseCaseTable
 from core.errors import PermissionRefused
-from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
+from core.portal import OfficerRequiredMixin, SignedInMixin
+from core.tables import TableListView
 
 IMPORTED = (
     "Imported the inventory: {created} added, {updated} updated, {unchanged} unchanged, "
@@ -30,16 +33,21 @@ def _scoped_use_cases(request):
     return use_case_list(user=request.user, agency=agency), agency
 
 
-class UseCaseListView(SignedInMixin, TemplateView):
+class UseCaseListView(SignedInMixin, TableListView):
+    """The inventory the user may see (or one agency's, with ?agency=<pk>); OMB's CSV is at UseCaseExportView."""
+
     template_name = "compliance/use_case_list.html"
+    table_class = UseCaseTable
+    filterset_class = UseCaseFilterSet
+    export_name = "use-cases"
+
+    def get_queryset(self):
+        return _scoped_use_cases(self.request)[0]
 
     def get_context_data(self, **kwargs):
-        use_cases, agency = _scoped_use_cases(self.request)
         return {
             **super().get_context_data(**kwargs),
-            "page": paginate(self.request, use_cases.order_by("agency__abbreviation", "use_case_id")),
-            "agency": agency,
-            "query": f"agency={agency.pk}" if agency else "",
+            "agency": _scoped_use_cases(self.request)[1],
             "can_import": self.request.user.is_gsa_officer or self.request.user.is_agency_officer,
         }
 

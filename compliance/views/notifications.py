@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
-from django.views.generic import TemplateView
 
 from compliance.alerts import (
     alert_preference_list,
@@ -15,26 +14,36 @@ from compliance.alerts import (
     notification_mark_read,
     notifications_mark_all_read,
 )
+from compliance.filtersets import NotificationFilterSet
 from compliance.forms import AlertPreferencesForm
+from compliance.tables import NotificationTable
 from core.errors import ServiceError
-from core.portal import SignedInMixin, paginate
+from core.portal import SignedInMixin
+from core.tables import BulkAction, TableListView
 
 MARKED_ALL = "{count} notification(s) marked read."
 PREFERENCES_SAVED = "Your alert preferences were saved."
 
 
-class NotificationListView(SignedInMixin, TemplateView):
-    template_name = "compliance/notification_list.html"
+MARK_READ = BulkAction(
+    name="mark-read",
+    label="Mark read",
+    explanation="Each chosen notification is marked read.",
+    run=lambda user, notification: notification_mark_read(user=user, notification_id=notification.pk),
+)
 
-    def get_context_data(self, **kwargs):
-        unread_only = self.request.GET.get("unread") == "1"
-        notifications = notification_list(user=self.request.user, unread_only=unread_only)
-        return {
-            **super().get_context_data(**kwargs),
-            "page": paginate(self.request, notifications.order_by("-created_at", "-pk")),
-            "unread_only": unread_only,
-            "query": "unread=1" if unread_only else "",
-        }
+
+class NotificationListView(SignedInMixin, TableListView):
+    """The user's own notifications; nobody's list holds another user's."""
+
+    template_name = "compliance/notification_list.html"
+    table_class = NotificationTable
+    filterset_class = NotificationFilterSet
+    export_name = "notifications"
+    bulk_actions = (MARK_READ,)
+
+    def get_queryset(self):
+        return notification_list(user=self.request.user)
 
 
 class NotificationReadView(SignedInMixin, View):

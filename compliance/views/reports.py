@@ -7,30 +7,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
-from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
+from compliance.filtersets import ReportFilterSet
 from compliance.forms import ReportRequestForm
 from compliance.models import Report
 from compliance.services import framework_choices, report_list, report_request
+from compliance.tables import ReportTable
 from core.errors import PermissionRefused, ServiceError
-from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
+from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error
+from core.tables import TableListView
 
 REQUESTED = "Report #{pk} was queued; it is issued in a minute or two."
 GOVERNMENT_WIDE = "government"
 NOT_ISSUED = "This report has no PDF yet."
 
 
-class ReportListView(SignedInMixin, TemplateView):
+class ReportListView(SignedInMixin, TableListView):
     template_name = "compliance/report_list.html"
+    table_class = ReportTable
+    filterset_class = ReportFilterSet
+    export_name = "reports"
+
+    def get_queryset(self):
+        return report_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return {
-            **super().get_context_data(**kwargs),
-            "page": paginate(self.request, report_list(user=user).order_by("-requested_at")),
-            "can_request": user.is_gsa_officer or user.is_agency_officer,
-        }
+        return {**super().get_context_data(**kwargs), "can_request": user.is_gsa_officer or user.is_agency_officer}
 
 
 class ReportRequestView(OfficerRequiredMixin, View):

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
 from compliance.assessment import requirement_subjects
+from compliance.filtersets import EvidenceFilterSet
 from compliance.forms import EvidenceForm
 from compliance.models import Evidence, EvidenceDocument, Requirement
 from compliance.services import (
@@ -26,8 +27,10 @@ from compliance.services import (
     evidence_record,
     evidence_review,
 )
+from compliance.tables import EvidenceTable
 from core.errors import PermissionRefused, ServiceError
 from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error
+from core.tables import BulkAction, TableListView
 
 EVIDENCE_SAVED = "The evidence for {code} was recorded."
 EVIDENCE_REVIEWED = "The evidence for {code} was marked reviewed."
@@ -166,3 +169,25 @@ class EvidenceDocumentView(SignedInMixin, View):
             filename=document.original_name,
             content_type=document.content_type,
         )
+
+
+REVIEW = BulkAction(
+    name="review",
+    label="Mark reviewed",
+    explanation="Each chosen evidence row is marked reviewed by you, today.",
+    run=lambda user, evidence: evidence_review(actor=user, evidence=evidence),
+    allowed=lambda user: user.is_gsa_officer,
+)
+
+
+class EvidenceListView(SignedInMixin, TableListView):
+    """Recorded evidence the user may see (agency officers: their agency's); GSA officers review it in bulk."""
+
+    template_name = "compliance/evidence_list.html"
+    table_class = EvidenceTable
+    filterset_class = EvidenceFilterSet
+    export_name = "evidence"
+    bulk_actions = (REVIEW,)
+
+    def get_queryset(self):
+        return evidence_list(user=self.request.user)

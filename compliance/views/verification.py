@@ -7,13 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from agencies.selectors import deployment_list
+from compliance.filtersets import VerificationRunFilterSet
 from compliance.forms import ScanExceptionForm
 from compliance.models import HubManifest
 from compliance.supply_chain import scan_exception_active, scan_exception_grant
+from compliance.tables import VerificationRunTable
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
 from core.errors import ServiceError
 from core.portal import GsaOfficerRequiredMixin, OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
+from core.tables import TableListView
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
 EXCEPTION_RECORDED = "The exception is recorded; verify the deployment again for it to take effect."
@@ -88,3 +91,15 @@ class ScanExceptionGrantView(GsaOfficerRequiredMixin, View):
                 messages.success(request, EXCEPTION_RECORDED)
                 return redirect("compliance:run-detail", pk=run.pk)
         return render(request, "compliance/run_detail.html", _run_context(request, run, form), status=400)
+
+
+class VerificationRunListView(SignedInMixin, TableListView):
+    """Every verification run of the deployments the user may see, newest first."""
+
+    template_name = "compliance/run_list.html"
+    table_class = VerificationRunTable
+    filterset_class = VerificationRunFilterSet
+    export_name = "verification-runs"
+
+    def get_queryset(self):
+        return verification_run_list(user=self.request.user).select_related("deployment")
