@@ -25,7 +25,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import WebhookDelivery, WebhookSubscription
-from agencies.tasks import webhook_deliver_task
 from core.audit import audited_save
 from core.errors import ServiceError
 from core.jobs import job_resend_record, job_send, job_send_on_commit, jobs_resent_since
@@ -36,6 +35,13 @@ EVENT_HEADER = "X-Registry-Event"
 DELIVERY_HEADER = "X-Registry-Delivery"
 Status = WebhookDelivery.Status
 SWEPT_KIND = "webhook_delivery"
+
+
+def _deliver_task():
+    """The delivery task, imported when a delivery is sent: importing Celery at app loading costs every process."""
+    from agencies.tasks import webhook_deliver_task
+
+    return webhook_deliver_task
 
 
 def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -86,7 +92,7 @@ def webhook_event_emit(*, event_type: str, payload: dict, agency_id: int | None 
                 subscription=subscription, event_id=event_id, event_type=event_type, agency_id=agency_id, payload=body
             )
             deliveries.append(delivery)
-            job_send_on_commit(webhook_deliver_task, delivery.pk)
+            job_send_on_commit(_deliver_task(), delivery.pk)
     return deliveries
 
 
@@ -216,7 +222,7 @@ def webhook_sweep(*, now: dt.datetime | None = None, app=None) -> list[int]:
     for delivery_id in due:
         if delivery_id in recently:
             continue
-        if not job_send(webhook_deliver_task, delivery_id, app=app):
+        if not job_send(_deliver_task(), delivery_id, app=app):
             break
         job_resend_record(kind=SWEPT_KIND, object_id=delivery_id, now=now)
         resent.append(delivery_id)

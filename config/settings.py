@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "compliance.models.reports.Report.Status",
         "PracticeAnswerEnum": "compliance.models.inventory.UseCase.Practice",
         "EvidenceStatusEnum": "compliance.models.requirements.EvidenceStatus",
+        "RecordedEvidenceStatusEnum": "compliance.models.requirements.RECORDABLE_STATUSES",
         "UseCaseYesNoEnum": "compliance.models.inventory.UseCase.YesNo",
     },
 }

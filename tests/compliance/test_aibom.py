@@ -272,7 +272,7 @@ def test_the_aibom_says_which_files_the_latest_run_hashed_and_which_it_trusted_u
         agency=AgencyFactory(abbreviation="DOE"),
         model_version=version,
         name="tiny-prod",
-        storage_path=str(write_tree(model_root / "doe" / "tiny", small_model)),
+        storage_path=str(write_tree(model_root / "DOE" / "tiny", small_model)),
     )
     for _ in range(2):
         run = verification_start(deployment=deployment, requested_by=deployment.created_by)

@@ -331,7 +331,7 @@ class OnboardingChecksTests(TestCase):
         )
         active_onboarding(self.agency, terminated)
 
-        found = result(self.agency, "M22-15")
+        found = result(self.agency, "RC-03")
 
         self.assertEqual(found.status, "not_met")
         self.assertIn("terminated on 27 Feb 2026", found.detail)
@@ -343,7 +343,7 @@ class OnboardingChecksTests(TestCase):
         )
         active_onboarding(self.agency, ordered)
 
-        found = result(self.agency, "M22-15")
+        found = result(self.agency, "RC-03")
 
         self.assertEqual(found.status, "met")
         self.assertIn("offer window closed on 30 Sep 2025", found.detail)

@@ -14,7 +14,7 @@ from compliance.models import DeploymentFileIdentity, VerificationRun
 from compliance.verification import verification_execute, verification_start
 from core.models import AuditEvent
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory
 
 pytestmark = pytest.mark.django_db
 Status = VerificationRun.Status
@@ -24,9 +24,10 @@ WEIGHTS = "model-00001-of-00002.safetensors"
 @pytest.fixture
 def deployment(hub, model_root, small_model):
     hub.publish("meta-llama/Tiny", small_model, license="llama3.1")
-    folder = write_tree(model_root / "agency-a" / "tiny", small_model)
+    agency = AgencyFactory(abbreviation="AGA")
+    folder = write_tree(model_root / agency.abbreviation / "tiny", small_model)  # inside the agency's own root
     model_version = ModelVersionFactory(repo_id="meta-llama/Tiny", revision="main", declared_license="llama3.1")
-    return DeploymentFactory(model_version=model_version, storage_path=str(folder))
+    return DeploymentFactory(agency=agency, model_version=model_version, storage_path=str(folder))
 
 
 def verify(deployment, *, full: bool = False) -> VerificationRun:
@@ -158,8 +159,10 @@ def test_a_digest_the_manifest_no_longer_expects_is_not_trusted(deployment, veri
 def test_another_deployment_of_the_same_files_trusts_nothing_of_the_first(
     deployment, verified, small_model, model_root
 ):
-    other_folder = write_tree(model_root / "agency-a" / "tiny-copy", small_model)
-    other = DeploymentFactory(model_version=deployment.model_version, storage_path=str(other_folder))
+    other_folder = write_tree(model_root / deployment.agency.abbreviation / "tiny-copy", small_model)
+    other = DeploymentFactory(
+        agency=deployment.agency, model_version=deployment.model_version, storage_path=str(other_folder)
+    )
 
     run = verify(other)
 

@@ -24,7 +24,7 @@ from core.errors import PermissionRefused
 from core.models import AuditEvent
 from tests.compliance import model_files as m
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory, gsa_officer
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory, gsa_officer
 
 pytestmark = pytest.mark.django_db
 CONFIG = b'{"architectures": ["LlamaForCausalLM"]}\n'
@@ -42,9 +42,19 @@ def verify(*args, capsys):
     return code, json.loads(out)
 
 
+# Deployments' folders lie inside their agency's own model root (MODEL_ROOTS/<ABBREVIATION>/).
+SCAN_AGENCY = "SCAN"
+
+
+def scan_agency():
+    from agencies.models import Agency
+
+    return Agency.objects.filter(abbreviation=SCAN_AGENCY).first() or AgencyFactory(abbreviation=SCAN_AGENCY)
+
+
 def publish_and_write(hub, model_root, repo_id, files):
     hub.publish(repo_id, files, license="apache-2.0")
-    return write_tree(model_root / repo_id.replace("/", "--"), files)
+    return write_tree(model_root / SCAN_AGENCY / repo_id.replace("/", "--"), files)
 
 
 @pytest.mark.parametrize(
@@ -293,7 +303,7 @@ def registry_key(tmp_path, settings):
 def verified_run(repo_id: str, folder: Path) -> VerificationRun:
     """A deployment of a new model version of `repo_id` at `folder`, verified by the task as a worker runs it."""
     mv = ModelVersionFactory(repo_id=repo_id, revision="main", declared_license="apache-2.0")
-    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
+    deployment = DeploymentFactory(agency=scan_agency(), model_version=mv, storage_path=str(folder))
     run = verification_start(deployment=deployment, requested_by=deployment.created_by)
     verification_run_task.apply(args=[run.pk])
     run.refresh_from_db()

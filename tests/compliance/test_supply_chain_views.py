@@ -10,7 +10,7 @@ from compliance.verification import verification_start
 from core.models import AuditEvent
 from tests.compliance import model_files as m
 from tests.compliance.conftest import write_tree
-from tests.factories import DeploymentFactory, ModelVersionFactory, agency_officer, gsa_officer
+from tests.factories import AgencyFactory, DeploymentFactory, ModelVersionFactory, agency_officer, gsa_officer
 from tests.standin_hub import pickle_scan_status
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,10 @@ def run(hub, model_root, settings):
         license="apache-2.0",
         security={"pytorch_model.bin": pickle_scan_status("unsafe", [("posix", "system", "dangerous")])},
     )
-    folder = write_tree(model_root / "mixed", FILES)
+    agency = AgencyFactory(abbreviation="MIX")
+    folder = write_tree(model_root / agency.abbreviation / "mixed", FILES)  # inside the agency's own root
     mv = ModelVersionFactory(repo_id="acme/mixed", revision="main", declared_license="apache-2.0")
-    deployment = DeploymentFactory(model_version=mv, storage_path=str(folder))
+    deployment = DeploymentFactory(agency=agency, model_version=mv, storage_path=str(folder))
     run = verification_start(deployment=deployment, requested_by=deployment.created_by)
     verification_run_task.apply(args=[run.pk])
     run.refresh_from_db()

@@ -55,7 +55,7 @@ CHANGE_PAGES = {
     ),
     "suspend the offering, confirmed": (
         lambda w: reverse("catalog:offering-status", args=[w.offering.slug]),
-        {"to_status": "suspended", "reason": "Security review.", "confirmed": "true"},
+        {"to_status": "suspended", "reason": "Security review.", "confidence": "confirmed", "confirmed": "true"},
         "login 403 403 403 200",
     ),
     "add a vendor": (lambda w: reverse("catalog:record-create", args=["vendors"]), "login 403 403 403 200"),
@@ -87,7 +87,7 @@ POSTS = {
     ),
     "suspend the offering": (
         lambda w: reverse("catalog:offering-status", args=[w.offering.slug]),
-        {"to_status": "suspended", "reason": "Security review."},
+        {"to_status": "suspended", "reason": "Security review.", "confidence": "confirmed"},
         "login 403 403 403 200",
     ),
     "add a vendor": (
