@@ -7,6 +7,7 @@ urlpatterns = [
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("onboardings/", views.OnboardingListView.as_view(), name="onboarding-list"),
+    path("onboardings/offboarding/", views.OffboardingQueueView.as_view(), name="offboarding-queue"),
     path("onboardings/new/", views.OnboardingRequestView.as_view(), name="onboarding-request"),
     path("onboardings/<int:pk>/", views.OnboardingDetailView.as_view(), name="onboarding-detail"),
     path(

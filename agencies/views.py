@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from agencies.forms import ContractFactsForm, DeploymentForm, OnboardingRequestForm, TransitionForm
 from agencies.models import Deployment, Onboarding
-from agencies.selectors import agency_list, deployment_list, onboarding_list
+from agencies.selectors import agency_list, deployment_list, onboarding_list, onboarding_offboarding_queue
 from agencies.services import (
     TRANSITIONS,
     deployment_save,
@@ -90,6 +90,16 @@ class OnboardingListView(SignedInMixin, TemplateView):
             "state": state,
             "query": f"state={state}" if state else "",
         }
+
+
+class OffboardingQueueView(OfficerRequiredMixin, TemplateView):
+    """GSA officers (every agency) and agency officers (their own): onboardings flagged for offboarding."""
+
+    template_name = "agencies/offboarding_queue.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = onboarding_offboarding_queue(user=self.request.user)
+        return {**super().get_context_data(**kwargs), "page": paginate(self.request, queryset)}
 
 
 class OnboardingRequestView(OfficerRequiredMixin, View):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from compliance.models import AlertKind, EvidenceStatus
+from agencies.selectors import agency_list, deployment_list
+from compliance.models import AlertKind, EvidenceStatus, UseCase
 from core.portal import UswdsFormMixin
 
 WAIVER_INCOMPLETE = "A waiver needs who granted it, when, the justification and the re-certification date."
@@ -78,3 +79,30 @@ class AlertPreferencesForm(UswdsFormMixin, forms.Form):
     @staticmethod
     def kinds() -> list[str]:
         return list(AlertKind.values)
+
+
+class UseCaseForm(UswdsFormMixin, forms.ModelForm):
+    """One use case with OMB's fields and answer sets (the model's choices); GSA officers choose the agency.
+
+    No answer is preselected: a practice answer asserts compliance, so each select starts empty.
+    """
+
+    class Meta:
+        model = UseCase
+        # Every field OMB's inventory has, then the links into the registry (the timestamps are not editable).
+        fields = [field.name for field in UseCase._meta.concrete_fields if field.editable and not field.primary_key]
+        widgets = {
+            "operational_date": forms.DateInput(attrs={"type": "date"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("hi_justification", "problem_solved", "benefits", "system_outputs", "data_description")
+            },
+            "potential_impacts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_list(user=user)
+        self.fields["deployment"].queryset = deployment_list(user=user)
+        if user.is_agency_officer:
+            self.fields["agency"].initial = user.agency_id

@@ -6,6 +6,11 @@ app_name = "compliance"
 urlpatterns = [
     path("deployments/<int:pk>/verify/", verification.VerificationStartView.as_view(), name="verification-start"),
     path("verifications/<int:pk>/", verification.VerificationRunDetailView.as_view(), name="run-detail"),
+    path(
+        "verifications/<int:pk>/files.csv",
+        verification.VerificationFileResultExportView.as_view(),
+        name="run-files-export",
+    ),
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),
@@ -19,6 +24,9 @@ urlpatterns = [
     path("evidence/<int:pk>/review/", status.EvidenceReviewView.as_view(), name="evidence-review"),
     path("evidence/documents/<int:pk>/", status.EvidenceDocumentView.as_view(), name="evidence-document"),
     path("use-cases/", inventory.UseCaseListView.as_view(), name="use-case-list"),
+    path("use-cases/new/", inventory.UseCaseFormView.as_view(), name="use-case-create"),
+    path("use-cases/<int:pk>/edit/", inventory.UseCaseFormView.as_view(), name="use-case-edit"),
+    path("use-cases/template.csv", inventory.UseCaseTemplateView.as_view(), name="use-case-template"),
     path("use-cases/import/", inventory.UseCaseImportView.as_view(), name="use-case-import"),
     path("use-cases/export.csv", inventory.UseCaseExportView.as_view(), name="use-case-export"),
     path("use-cases/<int:pk>/", inventory.UseCaseDetailView.as_view(), name="use-case-detail"),

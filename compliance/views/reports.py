@@ -26,9 +26,11 @@ class ReportListView(SignedInMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        page = paginate(self.request, report_list(user=user).order_by("-requested_at"))
         return {
             **super().get_context_data(**kwargs),
-            "page": paginate(self.request, report_list(user=user).order_by("-requested_at")),
+            "page": page,
+            "pending": sum(report.status in (Report.Status.QUEUED, Report.Status.RUNNING) for report in page),
             "can_request": user.is_gsa_officer or user.is_agency_officer,
         }
 

@@ -9,6 +9,7 @@ from django.views import View
 from agencies.selectors import deployment_list
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
+from core.api.csv_export import csv_response
 from core.portal import OfficerRequiredMixin, SignedInMixin, paginate
 
 VERIFICATION_QUEUED = "Verification of {deployment} was queued; this page follows its progress."
@@ -45,3 +46,15 @@ class VerificationRunDetailView(SignedInMixin, View):
             "poll_seconds": POLL_SECONDS,
         }
         return render(request, "compliance/run_detail.html", context)
+
+
+FILE_RESULT_COLUMNS = ["path", "status", "algorithm", "expected", "actual", "size", "detail"]
+
+
+class VerificationFileResultExportView(SignedInMixin, View):
+    """The per-file results of a run the user may see, as CSV (the API's exporter)."""
+
+    def get(self, request, pk):
+        run = get_object_or_404(verification_run_list(user=request.user), pk=pk)
+        rows = run.file_results.order_by("path").values(*FILE_RESULT_COLUMNS).iterator()
+        return csv_response(rows, name=f"verification-{run.pk}-files", header=FILE_RESULT_COLUMNS)
