@@ -106,3 +106,11 @@ class UseCaseForm(UswdsFormMixin, forms.ModelForm):
         self.fields["deployment"].queryset = deployment_list(user=user)
         if user.is_agency_officer:
             self.fields["agency"].initial = user.agency_id
+
+
+class ManifestImportForm(UswdsFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Offline manifest (JSON)",
+        help_text="A file written by `manage.py export_manifest` on a machine that can reach the Hugging Face Hub.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import attestation, audit, inventory, notifications, reports, status, verification
+from compliance.views import attestation, audit, inventory, manifest, notifications, reports, status, verification
 
 app_name = "compliance"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
         verification.VerificationFileResultExportView.as_view(),
         name="run-files-export",
     ),
+    path("model-versions/<int:pk>/sync/", manifest.ManifestSyncView.as_view(), name="manifest-sync"),
+    path("model-versions/<int:pk>/manifest/", manifest.ManifestImportView.as_view(), name="manifest-import"),
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),

@@ -47,3 +47,13 @@ def deployment_latest_verification(deployment) -> dict:
     One query a row; the deployment lists show a page at a time.
     """
     return {"run": deployment.verification_runs.order_by("-requested_at", "-pk").first()}
+
+
+@register.inclusion_tag("compliance/includes/manifest_actions.html", takes_context=True)
+def manifest_actions(context, model_version) -> dict:
+    """ "Sync manifest" and "Import offline manifest" for a model version, shown to GSA officers."""
+    return {
+        "version": model_version,
+        "show": context["request"].user.is_gsa_officer,
+        "csrf_token": context["csrf_token"],
+    }

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Onboarding, OnboardingTransition
+from agencies.services import onboarding_transition
+from catalog.models import ModelVersion
 from compliance.inventory import LINK_COLUMNS, OMB_COLUMNS
-from compliance.models import UseCase
+from compliance.manifest import SCHEMA_ID
+from compliance.models import Notification, UseCase
 from core.models import AuditEvent
 from tests.factories import UseCaseFactory
 from tests.portal.test_permissions import PERSONAS, _assert_status, _expected
@@ -25,12 +30,17 @@ PAGES = {
     "inventory template": (lambda w: reverse("compliance:use-case-template"), "login 200 200 200 200"),
     "offboarding queue": (lambda w: reverse("agencies:offboarding-queue"), "login 200 200 403 200"),
     "new use case": (lambda w: reverse("compliance:use-case-create"), "login 200 200 403 200"),
+    "import a manifest": (
+        lambda w: reverse("compliance:manifest-import", args=[w.version.pk]),
+        "login 403 403 403 200",
+    ),
     "edit use case A": (lambda w: reverse("compliance:use-case-edit", args=[w.use_case_a.pk]), "login 200 404 403 200"),
 }
 
 
 @pytest.fixture
 def world(world):
+    world.version = ModelVersion.objects.get(repo_id="meta-llama/Llama-3.1-8B")
     world.use_case_a = UseCaseFactory(agency=world.agency_a, use_case_id="DOE-1", use_case_name="Grid forecasting")
     return world
 
@@ -214,6 +224,46 @@ def test_dates_read_the_same_everywhere_with_iso_in_the_time_element(world, as_u
     )
 
 
+@pytest.mark.parametrize("persona,status", [("anonymous", 302), ("officer_a", 403), ("auditor", 403), ("gsa", 302)])
+def test_only_gsa_asks_for_a_manifest_sync(world, as_user, persona, status, django_capture_on_commit_callbacks):
+    client = as_user(world.persona(persona))
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("compliance:manifest-sync", args=[world.version.pk]))
+
+    requested = AuditEvent.objects.filter(action="model_version.sync_requested", object_id=str(world.version.pk))
+    assert response.status_code == status
+    assert requested.exists() == (persona == "gsa")
+
+
+def test_an_offline_manifest_of_another_repo_is_refused_and_says_which_it_is(world, as_user):
+    manifest = json.dumps({"schema": SCHEMA_ID, "repo_id": "other/model", "commit": "c" * 40, "files": []})
+    upload = SimpleUploadedFile("m.json", manifest.encode(), content_type="application/json")
+
+    response = as_user(world.gsa).post(reverse("compliance:manifest-import", args=[world.version.pk]), {"file": upload})
+
+    assert response.status_code == 400
+    assert "This is a manifest of other/model" in response.content.decode() and "data-error-summary" in (
+        response.content.decode()
+    )
+
+
+def test_the_offering_page_offers_the_manifest_actions_to_gsa_only(world, as_user):
+    url = reverse("catalog:offering-detail", args=[world.offering.slug])
+
+    gsa_page = as_user(world.gsa).get(url).content.decode()
+    officer_page = as_user(world.officer_a).get(url).content.decode()
+
+    assert "Sync manifest" in gsa_page and "Import offline manifest" in gsa_page
+    assert "Sync manifest" not in officer_page
+
+
+def test_the_deployments_list_shows_each_latest_verification(world, as_user):
+    page = as_user(world.officer_a).get(reverse("agencies:deployment-list")).content.decode()
+
+    assert reverse("compliance:run-detail", args=[world.run_a.pk]) in page and "Latest verification" in page
+
+
 def test_sign_in_shows_the_system_use_notice(client):
     page = client.get(reverse("login")).content.decode()
 
@@ -221,3 +271,31 @@ def test_sign_in_shows_the_system_use_notice(client):
 
 
 assert PERSONAS == ["anonymous", "officer_a", "officer_b", "auditor", "gsa"]
+
+
+def test_gsa_is_told_of_a_request_and_the_notification_links_to_it(world, as_user):
+    notification = Notification.objects.get(recipient=world.gsa, alert__object_id=str(world.onboarding_a.pk))
+
+    page = as_user(world.gsa).get(reverse("compliance:notification-list")).content.decode()
+
+    assert notification.alert.title == f"{world.agency_a.abbreviation} requests {world.offering}"
+    assert (
+        f'href="{reverse("agencies:onboarding-detail", args=[world.onboarding_a.pk])}">{notification.alert.title}'
+        in (page.replace("&#x27;", "'"))
+    )
+    assert not Notification.objects.filter(recipient=world.officer_b, alert__object_id=str(world.onboarding_a.pk))
+
+
+def test_the_agency_is_told_of_gsas_decision(world):
+    onboarding_transition(actor=world.gsa, onboarding=world.onboarding_a, action="review", reason="Looking.")
+    onboarding_transition(actor=world.gsa, onboarding=world.onboarding_a, action="reject", reason="No budget line.")
+
+    told = Notification.objects.filter(recipient=world.officer_a, alert__kind="onboarding")
+
+    assert [n.alert.title for n in told] == [
+        f"GSA rejected {world.agency_a.abbreviation}'s request for {world.offering}"
+    ]
+    assert "No budget line." in told[0].alert.message
+    assert not Notification.objects.filter(recipient=world.officer_b, alert__kind="onboarding").exclude(
+        alert__object_id=str(world.onboarding_b.pk)
+    )
