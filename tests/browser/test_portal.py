@@ -112,11 +112,19 @@ MAIN_PAGES = [
     ("use-cases", "doe-officer", lambda r: reverse("compliance:use-case-list")),
     ("use-case", "doe-officer", lambda r: reverse("compliance:use-case-detail", args=[r["use_case"].pk])),
     ("use-case-import", "doe-officer", lambda r: reverse("compliance:use-case-import")),
+    ("use-case-form", "doe-officer", lambda r: reverse("compliance:use-case-create")),
+    ("offboarding-queue", "doe-officer", lambda r: reverse("agencies:offboarding-queue")),
+    ("api-tokens", "doe-officer", lambda r: reverse("tokens:list")),
     ("reports", "doe-officer", lambda r: reverse("compliance:report-list")),
     ("report-request", "doe-officer", lambda r: reverse("compliance:report-request")),
     ("notifications", "doe-officer", lambda r: reverse("compliance:notification-list")),
     ("alert-preferences", "doe-officer", lambda r: reverse("compliance:alert-preferences")),
     ("compliance-status-gsa", "gsa-officer", lambda r: reverse("compliance:agency-compliance", args=[r["agency"].pk])),
+    (
+        "manifest-import",
+        "gsa-officer",
+        lambda r: reverse("compliance:manifest-import", args=[r["deployment"].model_version.pk]),
+    ),
     ("dashboard-auditor", "auditor", lambda r: reverse("home")),
 ]
 
