@@ -65,6 +65,8 @@ def _wait_until(condition, timeout: float = 30.0) -> None:
 def _step(page, action: str, reason: str, done: str) -> None:
     page.locator(f"#reason-{action}").fill(reason)
     page.get_by_role("button", name=action.capitalize(), exact=True).click()
+    # Each step asks for confirmation first (portal.js's dialog), saying what will change.
+    page.get_by_role("dialog").get_by_role("button", name=action.capitalize(), exact=True).click()
     page.get_by_text(f"The onboarding was {done}.").wait_for()
 
 

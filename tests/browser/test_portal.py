@@ -80,6 +80,8 @@ def test_a_rejection_without_reason_shows_the_error_next_to_the_field(page, live
 
     page.locator("#reason-reject").fill(" ")
     page.get_by_role("button", name="Reject").click()
+    page.get_by_role("dialog", name="Reject this onboarding?").get_by_role("button", name="Reject").click()
+    page.locator("#reason-reject-error").wait_for()
 
     assert page.locator("#reason-reject-error").is_visible()
     assert page.locator("#reason-reject").get_attribute("aria-invalid") == "true"
