@@ -299,3 +299,13 @@ def test_the_agency_is_told_of_gsas_decision(world):
     assert not Notification.objects.filter(recipient=world.officer_b, alert__kind="onboarding").exclude(
         alert__object_id=str(world.onboarding_b.pk)
     )
+
+
+def test_every_page_carries_the_session_timeout_the_identifier_and_the_print_styles(world, as_user, settings):
+    settings.SESSION_COOKIE_AGE = 600
+
+    page = as_user(world.officer_a).get(reverse("agencies:onboarding-list")).content.decode()
+
+    assert 'data-session-timeout="600"' in page and "signed out after 10 minutes of inactivity" in page
+    assert 'class="usa-identifier"' in page and 'media="print"' in page
+    assert reverse("tokens:list") in page
