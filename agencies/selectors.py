@@ -43,6 +43,16 @@ def onboardings_flagged_by_offering_status(*, offering_id: int, to_status: str) 
     )
 
 
+def onboarding_offboarding_queue(*, user: User) -> QuerySet[Onboarding]:
+    """Open onboardings the user may see that are flagged for offboarding, oldest flag first."""
+    return (
+        onboarding_list(user=user)
+        .filter(offboarding_flagged_at__isnull=False)
+        .exclude(state__in=Onboarding.CLOSED_STATES)
+        .order_by("offboarding_flagged_at", "pk")
+    )
+
+
 def deployment_list(*, user: User) -> QuerySet[Deployment]:
     queryset = Deployment.objects.select_related(
         "agency", "model_version", "model_version__offering", "onboarding", "created_by"

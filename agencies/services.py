@@ -51,6 +51,14 @@ TRANSITIONS: dict[str, Transition] = {
             AGENCY_ROLES,
             "offboarded",
         ),
+        # The agency takes back a request GSA has not decided yet.
+        Transition(
+            "withdraw",
+            frozenset({State.DRAFT, State.REQUESTED, State.UNDER_REVIEW}),
+            State.WITHDRAWN,
+            AGENCY_ROLES,
+            "withdrawn",
+        ),
     )
 }
 
@@ -259,7 +267,7 @@ def _apply_transition(onboarding: Onboarding, transition: Transition, *, actor: 
     onboarding.state = transition.target
     if transition.action == "approve":
         onboarding.approved_by, onboarding.approved_at = actor, timezone.now()
-    if transition.target in (State.OFFBOARDED, State.REJECTED):
+    if transition.target in Onboarding.CLOSED_STATES:
         onboarding.offboarding_flagged_at = None
     onboarding.save()
     OnboardingTransition.objects.create(

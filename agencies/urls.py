@@ -10,6 +10,7 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("agencies/<int:pk>/caio/", views.AgencyCaioView.as_view(), name="agency-caio"),
     path("onboardings/", views.OnboardingListView.as_view(), name="onboarding-list"),
+    path("onboardings/offboarding/", views.OffboardingQueueView.as_view(), name="offboarding-queue"),
     path("onboardings/new/", views.OnboardingRequestView.as_view(), name="onboarding-request"),
     path("onboardings/<int:pk>/", views.OnboardingDetailView.as_view(), name="onboarding-detail"),
     path(

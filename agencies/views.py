@@ -27,7 +27,7 @@ from agencies.forms import (
     TransitionForm,
 )
 from agencies.models import Deployment, Onboarding
-from agencies.selectors import agency_list, deployment_list, onboarding_list
+from agencies.selectors import agency_list, deployment_list, onboarding_list, onboarding_offboarding_queue
 from agencies.services import (
     TRANSITIONS,
     deployment_save,
@@ -133,6 +133,16 @@ class OnboardingListView(SignedInMixin, TableListView):
 
     def get_queryset(self):
         return onboarding_list(user=self.request.user)
+
+
+class OffboardingQueueView(OfficerRequiredMixin, TemplateView):
+    """GSA officers (every agency) and agency officers (their own): onboardings flagged for offboarding."""
+
+    template_name = "agencies/offboarding_queue.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = onboarding_offboarding_queue(user=self.request.user)
+        return {**super().get_context_data(**kwargs), "page": paginate(self.request, queryset)}
 
 
 class OnboardingRequestView(OfficerRequiredMixin, View):

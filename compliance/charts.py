@@ -9,6 +9,7 @@ pages print the same figures as a table.
 
 from __future__ import annotations
 
+import base64
 import math
 from html import escape
 
@@ -199,3 +200,28 @@ def _legend(segments: list[tuple[str, str]], y: float, *, values: dict | None = 
             f'<text x="{x + 14}" y="{_num(ty + 9)}" font-size="8" {FONT}>{escape(str(text))}</text>'
         )
     return "".join(parts)
+
+
+# Text alternatives. A tagged (PDF/UA) report needs a figure with its alternative text: WeasyPrint tags an
+# inline <svg> as a Figure without one, so the PDF embeds each chart as an <img> whose alt states its figures.
+
+
+def describe_values(title: str, values: list[tuple[str, float]]) -> str:
+    """'Title: Label 3, Other 1.' — the figures of a bar or donut chart, in its order."""
+    figures = ", ".join(f"{label} {_num(value)}" for label, value in values)
+    return f"{title}: {figures or 'no data'}."
+
+
+def describe_rows(title: str, rows: list[tuple[str, dict[str, float]]], *, segments: list[tuple[str, str]]) -> str:
+    """'Title: Row A: Met 2, Not met 1; Row B: ...' — the figures of a stacked bar chart, zero segments left out."""
+    described = []
+    for label, values in rows:
+        figures = ", ".join(f"{name} {_num(values[key])}" for key, name in segments if values.get(key))
+        described.append(f"{label}: {figures or 'none'}")
+    return f"{title}: {'; '.join(described) or 'no data'}."
+
+
+def as_image(svg: str, *, alt: str) -> str:
+    """The chart as an <img> with a data: URL and its text alternative, for the tagged PDF."""
+    encoded = base64.b64encode(svg.encode()).decode("ascii")
+    return f'<img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{encoded}">'

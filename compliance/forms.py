@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from compliance.models import AlertKind, EvidenceStatus
+from agencies.selectors import agency_list, deployment_list
+from compliance.models import AlertKind, EvidenceStatus, UseCase
 from compliance.models.requirements import RECORDABLE_STATUSES
 from compliance.validators import csv_upload_size_check
 from core.portal import UswdsFormMixin
@@ -116,4 +117,47 @@ class ScanExceptionForm(UswdsFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I reviewed the refused files listed above and accept them for this model version at this commit.",
         required=True,
+    )
+
+
+class UseCaseForm(UswdsFormMixin, forms.ModelForm):
+    """One use case with OMB's fields and answer sets (the model's choices); GSA officers choose the agency.
+
+    No answer is preselected: a practice answer asserts compliance, so each select starts empty.
+    """
+
+    class Meta:
+        model = UseCase
+        # Every field OMB's inventory has, then the links into the registry (the timestamps are not editable).
+        # The import's bookkeeping (its matching key, warnings, cells as OMB wrote them) is not a form field.
+        fields = [
+            field.name
+            for field in UseCase._meta.concrete_fields
+            if field.editable
+            and not field.primary_key
+            and not field.name.startswith("import_")
+            and not field.name.endswith("_as_written")
+        ]
+        widgets = {
+            "operational_date": forms.DateInput(attrs={"type": "date"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("hi_justification", "problem_solved", "benefits", "system_outputs", "data_description")
+            },
+            "potential_impacts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_list(user=user)
+        self.fields["deployment"].queryset = deployment_list(user=user)
+        if user.is_agency_officer:
+            self.fields["agency"].initial = user.agency_id
+
+
+class ManifestImportForm(UswdsFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Offline manifest (JSON)",
+        help_text="A file written by `manage.py export_manifest` on a machine that can reach the Hugging Face Hub.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )

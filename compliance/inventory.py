@@ -28,19 +28,20 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import QuerySet
 
 from agencies.models import Agency, Deployment, User
 from agencies.selectors import scope_to_agency
+from agencies.services import require_agency_access
 from catalog.models import Offering
 from compliance.models import UseCase
 from compliance.models.inventory import omb_list_format, use_case_key
 from compliance.validators import CsvLimitError, csv_rows_bounded
 from core.api.csv_export import csv_cell_restore, csv_lines
-from core.audit import audit_record, snapshot
+from core.audit import audit_record, audited_save, snapshot
 from core.errors import PermissionRefused, ServiceError
 
 BASE_COLUMNS = [
@@ -487,6 +488,56 @@ def _save_rows(actor: User, parsed: list[dict], result: ImportResult) -> None:
                 after={"use_cases": keys},
             )
     result.agencies = sorted(a.abbreviation for a in Agency.objects.filter(pk__in=by_agency))
+
+
+@dataclass(frozen=True)
+class InventoryColumn:
+    name: str
+    required: bool
+    meaning: str
+    answers: list[str]
+
+
+COLUMN_MEANINGS = {
+    "agency": "The agency's abbreviation in the registry, e.g. DOE.",
+    "agency_name": "The agency's name (read for information; the abbreviation decides).",
+    "onegov_offering": "Optional: the slug of the OneGov offering the use case runs on.",
+    "onegov_deployment": "Optional: the name of the agency's registered deployment it runs on.",
+    "operational_date": "A date, YYYY-MM-DD.",
+}
+
+
+def inventory_columns() -> list[InventoryColumn]:
+    """The import file's columns, in order: whether each is required, what it holds and its answer set."""
+    columns = []
+    for name in OMB_COLUMNS + LINK_COLUMNS:
+        field_name = FIELD_OF.get(name, name)
+        try:
+            field = UseCase._meta.get_field(field_name)
+        except FieldDoesNotExist:  # agency_name and the link columns are not fields of their own
+            field = None
+        meaning = COLUMN_MEANINGS.get(name) or (str(field.verbose_name).capitalize() + "." if field else "")
+        choices = CHOICE_COLUMNS.get(name) or LIST_COLUMNS.get(name)
+        answers = [value for value, _ in choices.choices] if choices else []
+        if name in LIST_COLUMNS:
+            meaning += " A list of answers, e.g. ['Other']."
+        columns.append(InventoryColumn(name, name in REQUIRED_COLUMNS, meaning, answers))
+    return columns
+
+
+def use_case_save(*, actor: User, use_case: UseCase) -> UseCase:
+    """Create or edit one use case (the portal's form), for GSA or an officer of the use case's agency.
+
+    The answers are OMB's own strings (the model's choices); the model's clean() and constraints hold the rules,
+    audited_save records the before and after.
+    """
+    if not (actor.is_gsa_officer or actor.is_agency_officer):
+        raise PermissionRefused(OTHER_AGENCY)
+    if use_case.pk is not None:
+        stored = UseCase.objects.filter(pk=use_case.pk).values_list("agency_id", flat=True).first()
+        require_agency_access(actor, stored)
+    require_agency_access(actor, use_case.agency_id)
+    return audited_save(actor=actor, instance=use_case)
 
 
 def use_case_list(*, user: User, agency: Agency | None = None) -> QuerySet[UseCase]:

@@ -55,9 +55,15 @@ def static_url(name: str) -> str:
     return (REPORT_STATIC_DIR / name).resolve().as_uri()
 
 
+# Tagged PDF (PDF/UA-1): a structure tree (headings, paragraphs, tables, figures with their alternative text),
+# the document language from <html lang>, the title from <title>, shown by viewers instead of the file name.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html: str, *, fetcher: ReportURLFetcher | None = None) -> bytes:
-    """Render HTML we produced to PDF bytes, with the report fetcher and no base URL."""
-    return HTML(string=html, url_fetcher=fetcher or ReportURLFetcher(), base_url=None).write_pdf()
+    """Render HTML we produced to a tagged PDF, with the report fetcher and no base URL."""
+    document = HTML(string=html, url_fetcher=fetcher or ReportURLFetcher(), base_url=None)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

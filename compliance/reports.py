@@ -339,18 +339,49 @@ def _agency_sections(assessment: AgencyAssessment) -> dict:
         "high_impact_rows": high_impact_rows,
         "practices": list(PRACTICE_FIELDS),
         "onboardings": assessment.facts.onboardings,
-        "chart_status": charts.donut_chart(counts, segments=STATUS_SEGMENTS, title="Requirements by status"),
-        "chart_memos": charts.stacked_bar_chart(
-            [(memo, dict(tally)) for memo, tally in by_memo.items()],
-            segments=STATUS_SEGMENTS,
-            title="Status by memo",
+        **_agency_charts(counts, by_memo, inventory),
+    }
+
+
+def _status_values(counts) -> list[tuple[str, float]]:
+    return [(label, counts.get(key, 0)) for key, label in STATUS_SEGMENTS]
+
+
+def _agency_charts(counts, by_memo: dict[str, Counter], inventory: dict) -> dict[str, str]:
+    """The agency report's charts as images with their figures as text alternatives (tagged PDF)."""
+    memo_rows = [(memo, dict(tally)) for memo, tally in by_memo.items()]
+    stages = [
+        (stage, inventory["by_stage"].get(stage, 0)) for stage in ("Pre-deployment", "Pilot", "Deployed", "Retired")
+    ]
+    return {
+        "chart_status": charts.as_image(
+            charts.donut_chart(counts, segments=STATUS_SEGMENTS, title="Requirements by status"),
+            alt=charts.describe_values("Requirements by status", _status_values(counts)),
         ),
-        "chart_stages": charts.bar_chart(
-            [
-                (stage, inventory["by_stage"].get(stage, 0))
-                for stage in ("Pre-deployment", "Pilot", "Deployed", "Retired")
-            ],
-            title="Use cases by stage",
+        "chart_memos": charts.as_image(
+            charts.stacked_bar_chart(memo_rows, segments=STATUS_SEGMENTS, title="Status by memo"),
+            alt=charts.describe_rows("Status by memo", memo_rows, segments=STATUS_SEGMENTS),
+        ),
+        "chart_stages": charts.as_image(
+            charts.bar_chart(stages, title="Use cases by stage"),
+            alt=charts.describe_values("Use cases by stage", stages),
+        ),
+    }
+
+
+def _government_charts(total: Counter, agency_rows: list[dict]) -> dict[str, str]:
+    """The government-wide report's charts as images with their figures as text alternatives (tagged PDF)."""
+    rows = [(row["agency"].abbreviation, dict(row["counts"])) for row in agency_rows[:60]]
+    return {
+        "chart_status": charts.as_image(
+            charts.donut_chart(total, segments=STATUS_SEGMENTS, title="Agency requirements by status"),
+            alt=charts.describe_values("Agency requirements by status", _status_values(total)),
+        ),
+        "chart_agencies": charts.as_image(
+            charts.stacked_bar_chart(
+                rows, segments=STATUS_SEGMENTS, title="Status by agency", bar_height=8 if len(agency_rows) > 30 else 14
+            ),
+            alt=charts.describe_rows("Status by agency", rows, segments=STATUS_SEGMENTS),
         ),
     }
 
@@ -384,13 +415,7 @@ def _government_sections(assessments: list[AgencyAssessment]) -> dict:
         "counts": [(label, total.get(key, 0)) for key, label in STATUS_SEGMENTS],
         "use_case_total": sum(row["inventory"]["total"] for row in agency_rows),
         "high_impact_total": sum(row["inventory"]["high_impact"] for row in agency_rows),
-        "chart_status": charts.donut_chart(total, segments=STATUS_SEGMENTS, title="Agency requirements by status"),
-        "chart_agencies": charts.stacked_bar_chart(
-            [(row["agency"].abbreviation, dict(row["counts"])) for row in agency_rows[:60]],
-            segments=STATUS_SEGMENTS,
-            title="Status by agency",
-            bar_height=8 if len(agency_rows) > 30 else 14,
-        ),
+        **_government_charts(total, agency_rows),
     }
 
 

@@ -9,7 +9,14 @@ compliance pages pull compliance content into theirs through inclusion tags.
 from compliance.assessment import AgencyAssessment, RequirementResult, agencies_assess, agency_assess
 from compliance.checks import CHECKS, CheckResult, facts_load, practices_missing
 from compliance.evidence import Waiver, evidence_document_add, evidence_record, evidence_review
-from compliance.inventory import InventoryImportError, RowError, use_case_export, use_case_import, use_case_list
+from compliance.inventory import (
+    InventoryImportError,
+    RowError,
+    use_case_export,
+    use_case_import,
+    use_case_list,
+    use_case_save,
+)
 from compliance.reports import (
     AttestationCheck,
     attestation_verify,
@@ -49,5 +56,6 @@ __all__ = [
     "use_case_export",
     "use_case_import",
     "use_case_list",
+    "use_case_save",
     "verification_address",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import attestation, audit, inventory, notifications, reports, status, verification
+from compliance.views import attestation, audit, inventory, manifest, notifications, reports, status, verification
 
 app_name = "compliance"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
         verification.ScanExceptionGrantView.as_view(),
         name="scan-exception-grant",
     ),
+    path(
+        "verifications/<int:pk>/files.csv",
+        verification.VerificationFileResultExportView.as_view(),
+        name="run-files-export",
+    ),
+    path("model-versions/<int:pk>/sync/", manifest.ManifestSyncView.as_view(), name="manifest-sync"),
+    path("model-versions/<int:pk>/manifest/", manifest.ManifestImportView.as_view(), name="manifest-import"),
     path("audit/", audit.AuditEventListView.as_view(), name="audit-list"),
     path("attestations/verify/", attestation.AttestationVerifyView.as_view(), name="attestation-verify"),
     path("attestations/verify.json", attestation.AttestationVerifyJsonView.as_view(), name="attestation-verify-json"),
@@ -26,6 +33,9 @@ urlpatterns = [
     path("evidence/<int:pk>/review/", status.EvidenceReviewView.as_view(), name="evidence-review"),
     path("evidence/documents/<int:pk>/", status.EvidenceDocumentView.as_view(), name="evidence-document"),
     path("use-cases/", inventory.UseCaseListView.as_view(), name="use-case-list"),
+    path("use-cases/new/", inventory.UseCaseFormView.as_view(), name="use-case-create"),
+    path("use-cases/<int:pk>/edit/", inventory.UseCaseFormView.as_view(), name="use-case-edit"),
+    path("use-cases/template.csv", inventory.UseCaseTemplateView.as_view(), name="use-case-template"),
     path("use-cases/import/", inventory.UseCaseImportView.as_view(), name="use-case-import"),
     path("use-cases/export.csv", inventory.UseCaseExportView.as_view(), name="use-case-export"),
     path("use-cases/<int:pk>/", inventory.UseCaseDetailView.as_view(), name="use-case-detail"),

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The header shows the signed-in user's unread notifications.
                 "compliance.context_processors.unread_notifications",
+                # The footer and the session-timeout warning show the inactivity sign-out.
+                "core.context_processors.session_timeout",
             ],
         },
     },

@@ -22,6 +22,7 @@ WIDGET_CLASSES = {
     forms.SelectMultiple: "usa-select",
     forms.CheckboxInput: "usa-checkbox__input",
     forms.RadioSelect: "usa-radio__input",
+    forms.FileInput: "usa-file-input",
 }
 
 

@@ -156,6 +156,7 @@ class OnboardingViewSet(mixins.CreateModelMixin, ApiReadViewSet):
     activate = _transition_action("activate")
     suspend = _transition_action("suspend")
     offboard = _transition_action("offboard")
+    withdraw = _transition_action("withdraw")
 
 
 class OnboardingTransitionViewSet(ApiReadViewSet):

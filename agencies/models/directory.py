@@ -164,8 +164,12 @@ class Onboarding(models.Model):
         SUSPENDED = "suspended", "Suspended"
         OFFBOARDED = "offboarded", "Offboarded"
         REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
-    CLOSED_STATES = (State.OFFBOARDED, State.REJECTED)
+    CLOSED_STATES = (State.OFFBOARDED, State.REJECTED, State.WITHDRAWN)
+    # The usual path of an onboarding, shown as the step indicator on its page; a suspended onboarding is at its
+    # last step, a closed one is off the path (its status says how it ended).
+    PROGRESS = (State.DRAFT, State.REQUESTED, State.UNDER_REVIEW, State.APPROVED, State.ACTIVE)
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="onboardings")
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="onboardings")
@@ -241,7 +245,7 @@ class Onboarding(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "offering"],
-                condition=~Q(state__in=["offboarded", "rejected"]),
+                condition=~Q(state__in=["offboarded", "rejected", "withdrawn"]),
                 name="agencies_onboarding_one_open_per_offering",
             ),
             models.CheckConstraint(
@@ -255,6 +259,7 @@ class Onboarding(models.Model):
                         "suspended",
                         "offboarded",
                         "rejected",
+                        "withdrawn",
                     ]
                 ),
                 name="agencies_onboarding_state_valid",
@@ -297,6 +302,18 @@ class Onboarding(models.Model):
             "end-user resources": self.vendor_end_user_resources_url,
             "feedback channel": self.vendor_feedback_url,
         }
+
+    @property
+    def progress_steps(self) -> list[tuple[str, str]]:
+        """(label, "complete" | "current" | "not-complete") along PROGRESS; empty for a closed onboarding."""
+        state = self.State.ACTIVE if self.state == self.State.SUSPENDED else self.state
+        if state not in self.PROGRESS:
+            return []
+        reached = self.PROGRESS.index(state)
+        return [
+            (step.label, "complete" if index < reached else "current" if index == reached else "not-complete")
+            for index, step in enumerate(self.PROGRESS)
+        ]
 
     @property
     def contract_facts_missing(self) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class AlertKind(models.TextChoices):
@@ -16,6 +18,7 @@ class AlertKind(models.TextChoices):
     OMB_DEADLINE = "omb_deadline", "M-25-21 / M-25-22 deadline approaching"
     AGREEMENT_ENDED = "agreement_ended", "No current OneGov agreement for an offering in use"
     FEDRAMP_CHANGED = "fedramp_changed", "FedRAMP authorization changed"
+    ONBOARDING = "onboarding", "Onboarding request or decision"
 
 
 class Alert(models.Model):
@@ -50,6 +53,26 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # The page of each kind of object an alert is about (object_type is the model's label).
+    OBJECT_PAGES = {
+        "compliance.verificationrun": "compliance:run-detail",
+        "agencies.onboarding": "agencies:onboarding-detail",
+        "agencies.deployment": "agencies:deployment-detail",
+    }
+
+    @property
+    def object_url(self) -> str:
+        """The page of what the alert is about, or "" when the registry has none (or the object is gone)."""
+        if self.object_type in self.OBJECT_PAGES and self.object_id.isdigit():
+            return reverse(self.OBJECT_PAGES[self.object_type], args=[int(self.object_id)])
+        if self.object_type in ("catalog.agreement", "catalog.modelversion", "catalog.offering"):
+            model = apps.get_model(self.object_type)
+            row = model.objects.filter(pk=self.object_id).first() if self.object_id.isdigit() else None
+            offering = row if isinstance(row, model) and self.object_type == "catalog.offering" else None
+            offering = offering or getattr(row, "offering", None)
+            return reverse("catalog:offering-detail", args=[offering.slug]) if offering else ""
+        return ""
 
 
 class Notification(models.Model):

@@ -114,14 +114,20 @@ class VerificationRun(models.Model):
 
     @property
     def progress_percent(self) -> int:
+        """How much of the bytes were hashed; a run that ended in an error before hashing anything is at 0."""
         if self.bytes_total <= 0:
-            return 100 if self.is_finished else 0
+            return 100 if self.status in (self.Status.PASSED, self.Status.FAILED) else 0
         return int(100 * self.bytes_done / self.bytes_total)
 
     @property
     def files_hashed(self) -> int:
         """Files this run read and hashed (the others were decided by size or absence, or trusted unchanged)."""
         return self.files_total
+
+    @property
+    def failed_files(self):
+        """The file results that made the run fail (everything but OK), by path."""
+        return self.file_results.exclude(status=VerificationFileResult.Status.OK).order_by("path")
 
     @property
     def duration_seconds(self) -> float | None:

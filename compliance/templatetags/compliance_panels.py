@@ -38,3 +38,22 @@ def latest_verification(context, model_version) -> dict:
     user = context["request"].user
     runs = scope_to_agency(model_version.verification_runs.all(), user, field="deployment__agency")
     return {"run": runs.select_related("deployment__agency").first()}
+
+
+@register.inclusion_tag("compliance/includes/deployment_verification.html")
+def deployment_latest_verification(deployment) -> dict:
+    """A deployment's latest verification run (the deployment's own rows: the list is already scoped to the user).
+
+    One query a row; the deployment lists show a page at a time.
+    """
+    return {"run": deployment.verification_runs.order_by("-requested_at", "-pk").first()}
+
+
+@register.inclusion_tag("compliance/includes/manifest_actions.html", takes_context=True)
+def manifest_actions(context, model_version) -> dict:
+    """ "Sync manifest" and "Import offline manifest" for a model version, shown to GSA officers."""
+    return {
+        "version": model_version,
+        "show": context["request"].user.is_gsa_officer,
+        "csrf_token": context["csrf_token"],
+    }

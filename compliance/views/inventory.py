@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -10,12 +11,14 @@ from django.views.generic import TemplateView
 
 from agencies.selectors import agency_list
 from compliance.filtersets import UseCaseFilterSet
-from compliance.forms import UseCaseImportForm
-from compliance.inventory import FIELD_OF, OMB_COLUMNS
-from compliance.services import InventoryImportError, use_case_export, use_case_import, use_case_list
+from compliance.forms import UseCaseForm, UseCaseImportForm
+from compliance.inventory import FIELD_OF, LINK_COLUMNS, OMB_COLUMNS, inventory_columns
+from compliance.models import UseCase
+from compliance.services import InventoryImportError, use_case_export, use_case_import, use_case_list, use_case_save
 from compliance.tables import UseCaseTable
+from core.api.csv_export import csv_response
 from core.errors import PermissionRefused
-from core.portal import OfficerRequiredMixin, SignedInMixin
+from core.portal import OfficerRequiredMixin, SignedInMixin, form_add_service_error
 from core.tables import TableListView
 
 IMPORTED = (
@@ -72,7 +75,7 @@ class UseCaseImportView(OfficerRequiredMixin, View):
     template_name = "compliance/use_case_import.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": UseCaseImportForm()})
+        return render(request, self.template_name, {"form": UseCaseImportForm(), "columns": inventory_columns()})
 
     def post(self, request):
         form = UseCaseImportForm(request.POST, request.FILES)
@@ -98,9 +101,15 @@ class UseCaseImportView(OfficerRequiredMixin, View):
                 if not result.problems:
                     messages.success(request, summary)
                     return redirect("compliance:use-case-list")
-                context = {"form": UseCaseImportForm(), "errors": result.problems, "summary": summary}
+                context = {
+                    "form": UseCaseImportForm(),
+                    "errors": result.problems,
+                    "summary": summary,
+                    "columns": inventory_columns(),
+                }
                 return render(request, self.template_name, context, status=400 if result.refused else 200)
-        return render(request, self.template_name, {"form": form, "errors": errors}, status=400)
+        context = {"form": form, "errors": errors, "columns": inventory_columns()}
+        return render(request, self.template_name, context, status=400)
 
 
 class UseCaseExportView(SignedInMixin, View):
@@ -113,3 +122,41 @@ class UseCaseExportView(SignedInMixin, View):
         name = f"{agency.abbreviation.lower()}-" if agency else ""
         response["Content-Disposition"] = f'attachment; filename="{name}ai-use-cases.csv"'
         return response
+
+
+USE_CASE_SAVED = "Saved use case {use_case_id} of {agency}."
+
+
+class UseCaseFormView(OfficerRequiredMixin, View):
+    """Create one use case, or edit one the user may see (GSA, or an officer of its agency)."""
+
+    template_name = "compliance/use_case_form.html"
+
+    def _use_case(self, request, pk):
+        if pk is None:
+            return UseCase()
+        return get_object_or_404(use_case_list(user=request.user), pk=pk)
+
+    def get(self, request, pk=None):
+        use_case = self._use_case(request, pk)
+        return render(request, self.template_name, {"form": UseCaseForm(instance=use_case, user=request.user)})
+
+    def post(self, request, pk=None):
+        use_case = self._use_case(request, pk)
+        form = UseCaseForm(request.POST, instance=use_case, user=request.user)
+        if form.is_valid():
+            try:
+                saved = use_case_save(actor=request.user, use_case=form.instance)
+            except (PermissionRefused, ValidationError) as error:
+                form_add_service_error(form, error)
+            else:
+                messages.success(request, USE_CASE_SAVED.format(use_case_id=saved.use_case_id, agency=saved.agency))
+                return redirect("compliance:use-case-detail", pk=saved.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class UseCaseTemplateView(SignedInMixin, View):
+    """An empty inventory CSV with the columns the import reads, in order (the import page explains each)."""
+
+    def get(self, request):
+        return csv_response([], name="use-case-inventory-template", header=OMB_COLUMNS + LINK_COLUMNS)

@@ -34,7 +34,13 @@ class ReportListView(SignedInMixin, TableListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return {**super().get_context_data(**kwargs), "can_request": user.is_gsa_officer or user.is_agency_officer}
+        pending = report_list(user=user).filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).exists()
+        return {
+            **super().get_context_data(**kwargs),
+            # While a report is queued or running the list refreshes itself (htmx) until its PDF is ready.
+            "pending": pending,
+            "can_request": user.is_gsa_officer or user.is_agency_officer,
+        }
 
 
 class ReportRequestView(OfficerRequiredMixin, View):

@@ -14,6 +14,7 @@ from compliance.supply_chain import scan_exception_active, scan_exception_grant
 from compliance.tables import VerificationRunTable
 from compliance.verification import verification_start
 from compliance.views.dashboard import verification_run_list
+from core.api.csv_export import csv_response
 from core.errors import ServiceError
 from core.portal import GsaOfficerRequiredMixin, OfficerRequiredMixin, SignedInMixin, form_add_service_error, paginate
 from core.tables import TableListView
@@ -103,3 +104,27 @@ class VerificationRunListView(SignedInMixin, TableListView):
 
     def get_queryset(self):
         return verification_run_list(user=self.request.user).select_related("deployment")
+
+
+FILE_RESULT_COLUMNS = [
+    "path",
+    "status",
+    "algorithm",
+    "expected",
+    "actual",
+    "size",
+    "detail",
+    "format",
+    "scan_verdict",
+    "scan_detail",
+    "trusted_since",
+]
+
+
+class VerificationFileResultExportView(SignedInMixin, View):
+    """The per-file results of a run the user may see, as CSV (the API's exporter)."""
+
+    def get(self, request, pk):
+        run = get_object_or_404(verification_run_list(user=request.user), pk=pk)
+        rows = run.file_results.order_by("path").values(*FILE_RESULT_COLUMNS).iterator()
+        return csv_response(rows, name=f"verification-{run.pk}-files", header=FILE_RESULT_COLUMNS)

@@ -34,6 +34,7 @@ def test_the_table_covers_the_documented_workflow():
         ("activate", State.ACTIVE),
         ("suspend", State.SUSPENDED),
         ("offboard", State.OFFBOARDED),
+        ("withdraw", State.WITHDRAWN),
     }
 
 

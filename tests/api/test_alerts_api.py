@@ -61,7 +61,7 @@ def test_preferences_list_every_kind_and_an_auditor_opts_in(world):
     before = client.get(reverse("api:alertpreference-list")).json()["results"]
     changed = client.put(url, {"enabled": True}, format="json")
 
-    assert len(before) == 8 and not any(row["enabled"] for row in before)
+    assert len(before) == 9 and not any(row["enabled"] for row in before)
     assert changed.status_code == 200
     assert changed.json() == {
         "kind": "verification_failed",

@@ -51,6 +51,7 @@ AGENCY_OFFICERS_WRITE = {
     ("onboarding", "submit"),
     ("onboarding", "activate"),
     ("onboarding", "offboard"),
+    ("onboarding", "withdraw"),
     ("deployment", "create"),
     ("deployment", "update"),
     ("deployment", "partial_update"),

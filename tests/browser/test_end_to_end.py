@@ -65,6 +65,8 @@ def _wait_until(condition, timeout: float = 30.0) -> None:
 def _step(page, action: str, reason: str, done: str) -> None:
     page.locator(f"#reason-{action}").fill(reason)
     page.get_by_role("button", name=action.capitalize(), exact=True).click()
+    # Each step asks for confirmation first (portal.js's dialog), saying what will change.
+    page.get_by_role("dialog").get_by_role("button", name=action.capitalize(), exact=True).click()
     page.get_by_text(f"The onboarding was {done}.").wait_for()
 
 
@@ -134,10 +136,12 @@ def test_request_approval_activation_deployment_and_a_real_verification_show_on_
     states = page.locator("#onboarding-chart-heading ~ figure tbody tr")
     assert states.filter(has=page.locator("th", has_text="Active")).locator("td").text_content() == "1"
     screenshot(page, "e2e-5-dashboard")
-    # The worker also ran the alert task the finished run sent: the header counts the new notification.
-    _wait_until(lambda: Notification.objects.filter(recipient__username="doe-officer").exists())
+    # The worker also ran the alert task the finished run sent: the header counts it, beside GSA's approval.
+    mine = Notification.objects.filter(recipient__username="doe-officer")
+    _wait_until(lambda: mine.filter(alert__kind="verification_failed").exists())
     page.reload()
-    assert page.locator("#unread-count").inner_text().startswith("1")
+    assert page.locator("#unread-count").inner_text().startswith("2")
     page.get_by_role("link", name="Notifications").click()
     assert "doe-tiny-llama" in page.locator("#notifications").inner_text()
+    assert "GSA approved DOE's request" in page.locator("#notifications").inner_text()
     screenshot(page, "e2e-6-notifications")

@@ -80,6 +80,8 @@ def test_a_rejection_without_reason_shows_the_error_next_to_the_field(page, live
 
     page.locator("#reason-reject").fill(" ")
     page.get_by_role("button", name="Reject").click()
+    page.get_by_role("dialog", name="Reject this onboarding?").get_by_role("button", name="Reject").click()
+    page.locator("#reason-reject-error").wait_for()
 
     assert page.locator("#reason-reject-error").is_visible()
     assert page.locator("#reason-reject").get_attribute("aria-invalid") == "true"
@@ -112,11 +114,19 @@ MAIN_PAGES = [
     ("use-cases", "doe-officer", lambda r: reverse("compliance:use-case-list")),
     ("use-case", "doe-officer", lambda r: reverse("compliance:use-case-detail", args=[r["use_case"].pk])),
     ("use-case-import", "doe-officer", lambda r: reverse("compliance:use-case-import")),
+    ("use-case-form", "doe-officer", lambda r: reverse("compliance:use-case-create")),
+    ("offboarding-queue", "doe-officer", lambda r: reverse("agencies:offboarding-queue")),
+    ("api-tokens", "doe-officer", lambda r: reverse("tokens:list")),
     ("reports", "doe-officer", lambda r: reverse("compliance:report-list")),
     ("report-request", "doe-officer", lambda r: reverse("compliance:report-request")),
     ("notifications", "doe-officer", lambda r: reverse("compliance:notification-list")),
     ("alert-preferences", "doe-officer", lambda r: reverse("compliance:alert-preferences")),
     ("compliance-status-gsa", "gsa-officer", lambda r: reverse("compliance:agency-compliance", args=[r["agency"].pk])),
+    (
+        "manifest-import",
+        "gsa-officer",
+        lambda r: reverse("compliance:manifest-import", args=[r["deployment"].model_version.pk]),
+    ),
     ("dashboard-auditor", "auditor", lambda r: reverse("home")),
 ]
 

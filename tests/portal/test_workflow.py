@@ -138,7 +138,12 @@ def test_suspending_an_offering_lists_the_agencies_affected(world, as_user):
 
     response = as_user(world.gsa).post(
         reverse("catalog:offering-status", args=[world.offering.slug]),
-        {"to_status": "suspended", "reason": "Vulnerability under review.", "confidence": "confirmed", "confirmed": "true"},
+        {
+            "to_status": "suspended",
+            "reason": "Vulnerability under review.",
+            "confidence": "confirmed",
+            "confirmed": "true",
+        },
     )
 
     text = response.content.decode()
@@ -286,7 +291,9 @@ def test_removing_an_offering_first_shows_the_agencies_affected_and_changes_noth
     Onboarding.objects.filter(pk=world.onboarding_a.pk).update(state=State.ACTIVE, approved_by=world.gsa)
     url = reverse("catalog:offering-status", args=[world.offering.slug])
 
-    preview = as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended.", "confidence": "confirmed"})
+    preview = as_user(world.gsa).post(
+        url, {"to_status": "removed", "reason": "Contract ended.", "confidence": "confirmed"}
+    )
 
     text = preview.content.decode()
     assert preview.status_code == 200 and "What this will change" in text
@@ -296,7 +303,9 @@ def test_removing_an_offering_first_shows_the_agencies_affected_and_changes_noth
     assert world.offering.status == Offering.Status.APPROVED
     assert not Onboarding.objects.filter(offboarding_flagged_at__isnull=False).exists()
 
-    as_user(world.gsa).post(url, {"to_status": "removed", "reason": "Contract ended.", "confidence": "confirmed", "confirmed": "true"})
+    as_user(world.gsa).post(
+        url, {"to_status": "removed", "reason": "Contract ended.", "confidence": "confirmed", "confirmed": "true"}
+    )
 
     world.offering.refresh_from_db()
     assert world.offering.status == Offering.Status.REMOVED
