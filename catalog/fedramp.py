@@ -147,7 +147,7 @@ class FedRAMPClient:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - _read passes http(s) URLs only
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310 - the scheme is checked (http/https) before
                 return self._bounded(response.read(self.max_bytes + 1), url)
         except urllib.error.HTTPError as error:
             raise FedRAMPUnavailable(f"{url} answered HTTP {error.code}.") from error

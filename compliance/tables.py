@@ -6,7 +6,6 @@ import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from compliance.models import Evidence, Notification, Report, UseCase, VerificationRun
 from core.history import audit_changes, object_url
@@ -219,7 +218,7 @@ class NotificationTable(RegistryTable):
 
     def render_title(self, record):
         alert = record.alert
-        unread = mark_safe('<span class="usa-tag">Unread</span> ') if record.read_at is None else ""
+        unread = format_html('<span class="usa-tag">Unread</span> ') if record.read_at is None else ""
         action = format_html("<br><strong>What to do:</strong> {}", alert.action) if alert.action else ""
         return format_html("{}<strong>{}</strong><br>{}{}", unread, alert.title, alert.message, action)
 
