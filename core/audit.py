@@ -124,8 +124,11 @@ def canonical(event: AuditEvent) -> bytes:
         "after": event.after,
         "request_id": event.request_id,
     }
-    if event.client_request_id:  # covered only when set, so events written before the field hash as they did
-        body["client_request_id"] = event.client_request_id
+    # Covered only when set, so events written before the field existed (and rows of the schema before it,
+    # read through historical models in migrations) hash as they did.
+    client_request_id = getattr(event, "client_request_id", "")
+    if client_request_id:
+        body["client_request_id"] = client_request_id
     return json.dumps(body, sort_keys=True, separators=(",", ":"), default=_json_default).encode()
 
 
