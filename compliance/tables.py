@@ -161,8 +161,17 @@ class ReportTable(RegistryTable):
             '<a class="usa-link" href="{}">Download<span class="usa-sr-only"> report {}</span></a>', url, record.number
         )
 
-    def render_sha256(self, value):
-        return format_html('<code class="font-mono-3xs">{}</code>', value)
+    def render_sha256(self, value, record):
+        """The digest in full, with a copy button (shown by the portal's script)."""
+        return format_html(
+            '<code class="registry-hash font-mono-3xs" id="sha256-{}">{}</code> <button type="button" '
+            'class="usa-button usa-button--unstyled" data-copy="sha256-{}" hidden>Copy<span class="usa-sr-only">'
+            " the SHA-256 of report {}</span></button>",
+            record.pk,
+            value,
+            record.pk,
+            record.number,
+        )
 
 
 class AuditEventTable(RegistryTable):

@@ -9,10 +9,12 @@ follows it by htmx polling until it finishes with its per-file results, and the 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Onboarding
 from catalog.models import Offering
@@ -46,7 +48,13 @@ def published(hub, model_root, small_model, transactional_db):
     offering = OfferingFactory(
         name="Llama Open", slug="llama-open", kind=Offering.Kind.OPEN_WEIGHT, description="Open-weight Llama models."
     )
-    AgreementFactory(offering=offering, title="Meta Llama OneGov agreement", price_per_agency="0.00")
+    # A current agreement: an offering whose agreements have all ended cannot be requested.
+    AgreementFactory(
+        offering=offering,
+        title="Meta Llama OneGov agreement",
+        price_per_agency="0.00",
+        expires_on=timezone.localdate() + dt.timedelta(days=365),
+    )
     version = ModelVersionFactory(
         offering=offering, name="Tiny Llama", repo_id=REPO, revision="main", declared_license="llama3.1"
     )
