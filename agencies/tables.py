@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.html import format_html
 
 from agencies.models import Agency, Deployment, Onboarding
 from core.tables import RegistryTable, SelectColumn, StatusColumn
@@ -51,8 +52,30 @@ class DeploymentTable(RegistryTable):
     environment = tables.Column()
     is_active = tables.BooleanColumn(verbose_name="Active", yesno="Yes,No")
     storage_path = tables.Column(verbose_name="Folder")
+    latest_verification = tables.Column(
+        accessor="pk", verbose_name="Latest verification", orderable=False, exclude_from_export=True
+    )
 
     class Meta(RegistryTable.Meta):
         model = Deployment
-        fields = ("select", "name", "agency", "model_version", "environment", "is_active", "storage_path")
+        fields = (
+            "select",
+            "name",
+            "agency",
+            "model_version",
+            "environment",
+            "is_active",
+            "storage_path",
+            "latest_verification",
+        )
         order_by = ("agency", "name")
+
+    def render_latest_verification(self, record):
+        """The deployment's latest run (its runs are compliance's, reached by their relation: no import)."""
+        run = record.verification_runs.order_by("-requested_at", "-pk").first()
+        if run is None:
+            return "Never verified"
+        url = reverse("compliance:run-detail", args=[run.pk])
+        return format_html(
+            '<a class="usa-link" href="{}">{}</a> ({})', url, run.get_status_display(), run.requested_at.date()
+        )

@@ -537,6 +537,10 @@ def use_case_save(*, actor: User, use_case: UseCase) -> UseCase:
         stored = UseCase.objects.filter(pk=use_case.pk).values_list("agency_id", flat=True).first()
         require_agency_access(actor, stored)
     require_agency_access(actor, use_case.agency_id)
+    if not use_case.import_key:
+        # The key a later import of OMB's file matches this use case on (the model's own rule, set before
+        # validation, which requires it).
+        use_case.import_key = use_case_key(use_case.use_case_id, use_case.use_case_name, use_case.agency_bureau)
     return audited_save(actor=actor, instance=use_case)
 
 

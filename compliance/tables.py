@@ -229,7 +229,9 @@ class NotificationTable(RegistryTable):
         alert = record.alert
         unread = format_html('<span class="usa-tag">Unread</span> ') if record.read_at is None else ""
         action = format_html("<br><strong>What to do:</strong> {}", alert.action) if alert.action else ""
-        return format_html("{}<strong>{}</strong><br>{}{}", unread, alert.title, alert.message, action)
+        url = alert.object_url
+        title = format_html('<a class="usa-link" href="{}">{}</a>', url, alert.title) if url else alert.title
+        return format_html("{}<strong>{}</strong><br>{}{}", unread, title, alert.message, action)
 
     def value_title(self, record):
         return record.alert.title

@@ -122,9 +122,7 @@ def test_an_empty_use_case_form_lists_every_problem_in_the_error_summary(world, 
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert (
-        "data-error-summary" in page and 'href="#id_use_case_name"' in page and 'href="#id_development_stage"' in page
-    )
+    assert "data-error-summary" in page and 'href="#id_use_case_name"' in page and 'href="#id_agency"' in page
 
 
 def test_an_officer_may_not_create_a_use_case_for_another_agency(world, as_user):
