@@ -11,15 +11,16 @@ This module imports only `cryptography`: config/settings_test.py uses it before 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+from core.certificates import self_signed_certificate
 
 DEVELOPMENT_ORGANIZATION = "OneGov AI Registry DEVELOPMENT"
 DEVELOPMENT_COMMON_NAME = "Development signing key (not for attestations)"
@@ -44,31 +45,27 @@ def development_p12_ensure(var_dir: Path) -> Path:
             x509.NameAttribute(NameOID.COMMON_NAME, DEVELOPMENT_COMMON_NAME),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
+    certificate = self_signed_certificate(
+        key,
+        name=name,
+        days=3650,
+        extensions=(
+            (x509.BasicConstraints(ca=False, path_length=None), True),
+            (
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                True,
             ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+        ),
     )
     data = pkcs12.serialize_key_and_certificates(
         b"registry-development", key, certificate, None, serialization.NoEncryption()

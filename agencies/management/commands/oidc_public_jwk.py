@@ -1,14 +1,14 @@
-import datetime as dt
 import json
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.oidc import oidc_public_jwk, oidc_redirect_uri
+from core import certificates
 
 
 class Command(BaseCommand):
@@ -43,15 +43,5 @@ def self_signed_certificate(key_pem: bytes) -> str:
     """A certificate for the key, valid a year, naming the registry's site: only its public key matters to the IdP."""
     key = serialization.load_pem_private_key(key_pem, password=None)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"OneGov AI Registry {settings.OIDC_CLIENT_ID}"[:64])])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
+    certificate = certificates.self_signed_certificate(key, name=name, days=365)
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
